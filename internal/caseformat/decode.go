@@ -1,0 +1,538 @@
+package caseformat
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits that keep one input from exhausting the machine. They are far above
+// anything a real report holds.
+const (
+	maxImpacts   = 1000
+	maxPeriods   = 10000
+	maxOperators = 100
+	maxRefLen    = 200
+	maxTextLen   = 200000
+)
+
+// DecodeCase decodes and validates one case. On bad input it returns Errors
+// listing every problem with its JSON path.
+func DecodeCase(data []byte) (Case, error) {
+	var errs Errors
+	root, ok := parseRoot(data, &errs)
+	if !ok {
+		return Case{}, errs
+	}
+	if _, isFile := root["cases"]; isFile {
+		if _, hasRef := root["ref"]; !hasRef {
+			errs.add("", "expected one case, got a file of cases (%s); give a single case object", Format)
+			return Case{}, errs
+		}
+	}
+	c := decodeCase(&object{path: "", fields: root, errs: &errs})
+	if len(errs) > 0 {
+		return Case{}, errs
+	}
+	return c, nil
+}
+
+// DecodeFile decodes and validates a kensho-case/v1 file. It checks every
+// case before returning, so a caller can reject the whole file atomically
+// with the full list of problems.
+func DecodeFile(data []byte) (*File, error) {
+	var errs Errors
+	root, ok := parseRoot(data, &errs)
+	if !ok {
+		return nil, errs
+	}
+	top := &object{path: "", fields: root, errs: &errs}
+	format := top.str("format", true)
+	if format != "" && format != Format {
+		errs.add("format", "must be %q; got %q", Format, format)
+	}
+	items, present := top.array("cases")
+	if !present {
+		errs.add("cases", "required")
+	}
+	f := &File{Cases: make([]Case, 0, len(items)), Raw: make([]json.RawMessage, 0, len(items))}
+	for i, raw := range items {
+		p := index("cases", i)
+		o := asObject(raw, p, &errs)
+		if o == nil {
+			continue
+		}
+		f.Cases = append(f.Cases, decodeCase(o))
+		f.Raw = append(f.Raw, raw)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return f, nil
+}
+
+// parseRoot parses the input as one JSON object.
+func parseRoot(data []byte, errs *Errors) (map[string]json.RawMessage, bool) {
+	if !utf8.Valid(data) {
+		errs.add("", "input is not valid UTF-8")
+		return nil, false
+	}
+	var root map[string]json.RawMessage
+	if err := json.Unmarshal(data, &root); err != nil {
+		errs.add("", "%s", describeJSONError(data, err))
+		return nil, false
+	}
+	if root == nil {
+		errs.add("", "must be a JSON object, got null")
+		return nil, false
+	}
+	return root, true
+}
+
+// describeJSONError turns a decoding error into a message with line and column.
+func describeJSONError(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineCol(data, syn.Offset)
+		return fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, syn.Error())
+	case errors.As(err, &typ):
+		return fmt.Sprintf("must be a JSON object, got %s", typ.Value)
+	default:
+		return "invalid JSON: " + err.Error()
+	}
+}
+
+func lineCol(data []byte, offset int64) (int, int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+func decodeCase(o *object) Case {
+	var c Case
+	c.Ref = o.str("ref", true)
+	if utf8.RuneCountInString(c.Ref) > maxRefLen {
+		o.errs.add(child(o.path, "ref"), "longer than %d characters", maxRefLen)
+	}
+	c.Kind = Kind(o.enum("kind", oneOfStrings(Kinds), "", true))
+	{
+		ops, _ := o.array("operators")
+		if len(ops) == 0 {
+			o.errs.add(child(o.path, "operators"), "at least one operator is required")
+		}
+		if len(ops) > maxOperators {
+			o.errs.add(child(o.path, "operators"), "more than %d operators", maxOperators)
+			ops = ops[:maxOperators]
+		}
+		seen := map[string]int{}
+		for i, raw := range ops {
+			p := index(child(o.path, "operators"), i)
+			oo := asObject(raw, p, o.errs)
+			if oo == nil {
+				continue
+			}
+			op := Operator{
+				Name: oo.str("name", true),
+				Role: Role(oo.enum("role", oneOfStrings(Roles), string(RoleReporter), false)),
+			}
+			op.Extra = oo.extra()
+			if key := NormalizeName(op.Name); key != "" {
+				if j, dup := seen[key]; dup {
+					o.errs.add(child(p, "name"), "same operator as operators[%d]", j)
+				}
+				seen[key] = i
+			}
+			c.Operators = append(c.Operators, op)
+		}
+	}
+	if t := o.time("occurred_at", true); t != nil {
+		c.OccurredAt = *t
+	}
+	c.RecoveredAt = o.time("recovered_at", false)
+	if c.RecoveredAt != nil && !c.OccurredAt.IsZero() && c.RecoveredAt.Before(c.OccurredAt) {
+		o.errs.add(child(o.path, "recovered_at"), "before occurred_at")
+	}
+	c.Area = o.text("area")
+	if items, _ := o.array("impacts"); len(items) > 0 {
+		if len(items) > maxImpacts {
+			o.errs.add(child(o.path, "impacts"), "more than %d impacts", maxImpacts)
+			items = items[:maxImpacts]
+		}
+		c.Impacts = make([]Impact, 0, len(items))
+		for i, raw := range items {
+			io := asObject(raw, index(child(o.path, "impacts"), i), o.errs)
+			if io == nil {
+				continue
+			}
+			c.Impacts = append(c.Impacts, decodeImpact(io, c))
+		}
+	}
+	if co := o.object("critical_facility"); co != nil {
+		cf := &CriticalFacility{Type: co.enum("type", CriticalFacilityTypes, "", true)}
+		if m := co.float("all_traffic_down_minutes", true); m != nil {
+			cf.AllTrafficDownMinutes = *m
+		}
+		cf.Extra = co.extra()
+		c.CriticalFacility = cf
+	}
+	if no := o.object("near_miss"); no != nil {
+		if c.Kind != "" && c.Kind != KindNearMiss {
+			o.errs.add(child(o.path, "near_miss"), "only for kind near_miss (kind is %s)", c.Kind)
+		}
+		c.NearMiss = decodeNearMiss(no)
+	}
+	if co := o.object("cause"); co != nil {
+		c.Cause = &Cause{
+			Class:     co.enum("class", CauseClasses, "", false),
+			Archetype: co.enum("archetype", CauseArchetypes, "", false),
+			Text:      co.text("text"),
+		}
+		c.Cause.Extra = co.extra()
+	}
+	c.Summary = o.text("summary")
+	c.Detail = o.text("detail")
+	c.Measures = o.text("measures")
+	c.Extra = o.extra()
+	return c
+}
+
+func decodeImpact(o *object, c Case) Impact {
+	im := Impact{
+		Service:                Service(o.enum("service", oneOfStrings(Services), "", true)),
+		MonthlyActiveUsers:     o.count("monthly_active_users"),
+		MediatesCommunications: o.bool("mediates_communications"),
+		PeakUsers:              o.count("peak_users"),
+		UserUnit:               UserUnit(o.enum("user_unit", oneOfStrings(UserUnits), string(UnitPeople), false)),
+		StoppedCapacityGbps:    o.float("stopped_capacity_gbps", false),
+		TotalSubscribers:       o.count("total_subscribers"),
+		Description:            o.text("description"),
+	}
+	if d := o.bool("degradation"); d != nil {
+		im.Degradation = *d
+	}
+	if im.Service != "" && im.Service != ServiceFreeInternet {
+		if im.MonthlyActiveUsers != nil {
+			o.errs.add(child(o.path, "monthly_active_users"), "only for service free_internet")
+		}
+		if im.MediatesCommunications != nil {
+			o.errs.add(child(o.path, "mediates_communications"), "only for service free_internet")
+		}
+	}
+	items, _ := o.array("timeline")
+	if len(items) > maxPeriods {
+		o.errs.add(child(o.path, "timeline"), "more than %d periods", maxPeriods)
+		items = items[:maxPeriods]
+	}
+	for i, raw := range items {
+		p := index(child(o.path, "timeline"), i)
+		po := asObject(raw, p, o.errs)
+		if po == nil {
+			continue
+		}
+		var per Period
+		from, to := po.time("from", true), po.time("to", true)
+		if from != nil {
+			per.From = *from
+			if !c.OccurredAt.IsZero() && from.Before(c.OccurredAt) {
+				o.errs.add(child(p, "from"), "before occurred_at")
+			}
+		}
+		if to != nil {
+			per.To = *to
+			if c.RecoveredAt != nil && to.After(*c.RecoveredAt) {
+				o.errs.add(child(p, "to"), "after recovered_at")
+			}
+		}
+		if from != nil && to != nil {
+			switch {
+			case to.Before(*from):
+				o.errs.add(child(p, "to"), "before from")
+			case to.Equal(*from):
+				o.errs.add(child(p, "to"), "same as from; a period must have a length")
+			}
+		}
+		per.Users = po.count("users")
+		per.Extra = po.extra()
+		im.Timeline = append(im.Timeline, per)
+	}
+	im.Extra = o.extra()
+	return im
+}
+
+func decodeNearMiss(o *object) *NearMiss {
+	n := &NearMiss{
+		Situation:            o.enum("situation", NearMissSituations, "", true),
+		NoticedPromptly:      o.bool("noticed_promptly"),
+		SwitchedPromptly:     o.bool("switched_promptly"),
+		CauseOrigin:          o.enum("cause_origin", CauseOrigins, "", false),
+		Traffic:              o.enum("traffic", TrafficKinds, "", false),
+		CauseRemovedPromptly: o.bool("cause_removed_promptly"),
+		PriorityCallsFailed:  o.bool("priority_calls_failed"),
+		AttackBlocked:        o.bool("attack_blocked"),
+		LegitTrafficDegraded: o.bool("legit_traffic_degraded"),
+		BestEffort:           o.bool("best_effort"),
+		RolledBackPromptly:   o.bool("rolled_back_promptly"),
+	}
+	n.Extra = o.extra()
+	return n
+}
+
+// object reads the fields of one JSON object, recording what it used so the
+// rest can be kept as unknown fields.
+type object struct {
+	path   string
+	fields map[string]json.RawMessage
+	used   map[string]bool
+	errs   *Errors
+}
+
+// asObject parses raw as a JSON object, or records why it is not one.
+func asObject(raw json.RawMessage, path string, errs *Errors) *object {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		errs.add(path, "must be an object, got %s", jsonKind(raw))
+		return nil
+	}
+	return &object{path: path, fields: m, errs: errs}
+}
+
+// get returns a field's raw value; absent and null are both "not given".
+func (o *object) get(name string) (json.RawMessage, bool) {
+	if o.used == nil {
+		o.used = map[string]bool{}
+	}
+	o.used[name] = true
+	raw, ok := o.fields[name]
+	if !ok || string(bytes.TrimSpace(raw)) == "null" {
+		return nil, false
+	}
+	return raw, true
+}
+
+func (o *object) str(name string, required bool) string {
+	raw, ok := o.get(name)
+	p := child(o.path, name)
+	if !ok {
+		if required {
+			o.errs.add(p, "required")
+		}
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		o.errs.add(p, "must be a string, got %s", jsonKind(raw))
+		return ""
+	}
+	if strings.ContainsRune(s, 0) {
+		o.errs.add(p, "contains a NUL character")
+		return ""
+	}
+	s = strings.TrimSpace(s)
+	if required && s == "" {
+		o.errs.add(p, "must not be empty")
+	}
+	return s
+}
+
+// text reads an optional free-text field, keeping inner line breaks.
+func (o *object) text(name string) string {
+	s := o.str(name, false)
+	if utf8.RuneCountInString(s) > maxTextLen {
+		o.errs.add(child(o.path, name), "longer than %d characters", maxTextLen)
+	}
+	return s
+}
+
+func (o *object) enum(name string, allowed []string, def string, required bool) string {
+	s := o.str(name, required)
+	if s == "" {
+		return def
+	}
+	if !slices.Contains(allowed, s) {
+		o.errs.add(child(o.path, name), "must be one of %s; got %q", oneOf(allowed), s)
+		return def
+	}
+	return s
+}
+
+func (o *object) bool(name string) *bool {
+	raw, ok := o.get(name)
+	if !ok {
+		return nil
+	}
+	var b bool
+	if err := json.Unmarshal(raw, &b); err != nil {
+		o.errs.add(child(o.path, name), "must be true or false, got %s", jsonKind(raw))
+		return nil
+	}
+	return &b
+}
+
+// count reads a non-negative whole number (users, subscribers).
+func (o *object) count(name string) *int64 {
+	raw, ok := o.get(name)
+	if !ok {
+		return nil
+	}
+	p := child(o.path, name)
+	var num json.Number
+	if err := json.Unmarshal(raw, &num); err != nil {
+		o.errs.add(p, "must be a number, got %s", jsonKind(raw))
+		return nil
+	}
+	n, err := strconv.ParseInt(num.String(), 10, 64)
+	if err != nil {
+		// Accept 30000.0 or 3e4, which are whole numbers written oddly.
+		f, ferr := strconv.ParseFloat(num.String(), 64)
+		if ferr != nil || f != math.Trunc(f) || f > math.MaxInt64/2 || f < math.MinInt64/2 {
+			o.errs.add(p, "must be a whole number, got %s", num)
+			return nil
+		}
+		n = int64(f)
+	}
+	if n < 0 {
+		o.errs.add(p, "must not be negative, got %d", n)
+		return nil
+	}
+	return &n
+}
+
+// float reads a non-negative number (minutes, Gbps).
+func (o *object) float(name string, required bool) *float64 {
+	raw, ok := o.get(name)
+	p := child(o.path, name)
+	if !ok {
+		if required {
+			o.errs.add(p, "required")
+		}
+		return nil
+	}
+	var num json.Number
+	if err := json.Unmarshal(raw, &num); err != nil {
+		o.errs.add(p, "must be a number, got %s", jsonKind(raw))
+		return nil
+	}
+	f, err := strconv.ParseFloat(num.String(), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		o.errs.add(p, "must be a finite number, got %s", num)
+		return nil
+	}
+	if f < 0 {
+		o.errs.add(p, "must not be negative, got %s", num)
+		return nil
+	}
+	return &f
+}
+
+// time reads an RFC 3339 date-time with offset. It keeps microseconds, the
+// precision PostgreSQL stores, so that a stored case equals the decoded one.
+func (o *object) time(name string, required bool) *time.Time {
+	s := o.str(name, required)
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		o.errs.add(child(o.path, name), "must be an RFC 3339 date-time with offset, e.g. 2020-05-30T12:56:00+09:00; got %q", s)
+		return nil
+	}
+	t = t.Truncate(time.Microsecond)
+	return &t
+}
+
+func (o *object) array(name string) ([]json.RawMessage, bool) {
+	raw, ok := o.get(name)
+	if !ok {
+		return nil, false
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		o.errs.add(child(o.path, name), "must be an array, got %s", jsonKind(raw))
+		return nil, true
+	}
+	return items, true
+}
+
+func (o *object) object(name string) *object {
+	raw, ok := o.get(name)
+	if !ok {
+		return nil
+	}
+	return asObject(raw, child(o.path, name), o.errs)
+}
+
+// extra returns the fields that were never asked for, compacted.
+func (o *object) extra() Extra {
+	var ex Extra
+	for k, v := range o.fields {
+		if o.used[k] {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, v); err != nil {
+			continue // cannot happen: v came out of a successful Unmarshal
+		}
+		if ex == nil {
+			ex = Extra{}
+		}
+		ex[k] = json.RawMessage(buf.Bytes())
+	}
+	return ex
+}
+
+// jsonKind names the JSON type of raw for error messages.
+func jsonKind(raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 {
+		return "nothing"
+	}
+	switch t[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	default:
+		return "a number"
+	}
+}
+
+func oneOfStrings[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// DecodeNearMiss decodes a stored near_miss object.
+func DecodeNearMiss(raw []byte) (*NearMiss, error) {
+	var errs Errors
+	o := asObject(raw, "near_miss", &errs)
+	if o == nil {
+		return nil, errs
+	}
+	n := decodeNearMiss(o)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return n, nil
+}

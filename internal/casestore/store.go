@@ -1,0 +1,282 @@
+package casestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"kensho/internal/caseformat"
+)
+
+// Store reads and writes cases. Methods that take a *gorm.DB run in the
+// caller's transaction; the others use the store's own handle.
+type Store struct{ db *gorm.DB }
+
+// New returns a store on gdb.
+func New(gdb *gorm.DB) *Store { return &Store{db: gdb} }
+
+// DB is the store's handle, for starting transactions.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// lockKey is the advisory lock that serialises writers of cases and
+// organisations, so two imports of one file cannot both create a case.
+const lockKey = 0x6b656e73686f // "kensho"
+
+// Lock takes the case writers' lock until tx ends.
+func Lock(tx *gorm.DB) error {
+	return tx.Exec(`SELECT pg_advisory_xact_lock(?)`, lockKey).Error
+}
+
+// ResolveOrganisations returns the organisation id of each name (keyed by
+// caseformat.NormalizeName), creating an organisation for every name the
+// registry does not know yet.
+func ResolveOrganisations(tx *gorm.DB, names []string) (map[string]int64, error) {
+	byKey := map[string]string{}
+	for _, n := range names {
+		if k := caseformat.NormalizeName(n); k != "" {
+			if _, seen := byKey[k]; !seen {
+				byKey[k] = n
+			}
+		}
+	}
+	ids := make(map[string]int64, len(byKey))
+	keys := make([]string, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	for _, chunk := range chunks(keys, 1000) {
+		var found []OrganisationName
+		if err := tx.Where("name_key IN ?", chunk).Find(&found).Error; err != nil {
+			return nil, err
+		}
+		for _, f := range found {
+			ids[f.NameKey] = f.OrganisationID
+		}
+	}
+	for _, k := range keys {
+		if _, ok := ids[k]; ok {
+			continue
+		}
+		org := Organisation{Name: byKey[k]}
+		if err := tx.Create(&org).Error; err != nil {
+			return nil, fmt.Errorf("create organisation %q: %w", byKey[k], err)
+		}
+		if err := tx.Create(&OrganisationName{NameKey: k, OrganisationID: org.ID, Name: byKey[k]}).Error; err != nil {
+			return nil, fmt.Errorf("create organisation %q: %w", byKey[k], err)
+		}
+		ids[k] = org.ID
+	}
+	return ids, nil
+}
+
+// Existing is what the store holds for one case identity.
+type Existing struct {
+	CaseID int64
+	// Reports holds the canonical hash of every report of the case.
+	Reports map[string]bool
+}
+
+// FindByIdentity returns the stored cases among the given identity keys.
+func FindByIdentity(tx *gorm.DB, keys []string) (map[string]*Existing, error) {
+	out := map[string]*Existing{}
+	for _, chunk := range chunks(keys, 1000) {
+		var rows []struct {
+			ID          int64
+			IdentityKey string
+		}
+		if err := tx.Model(&caseRow{}).Select("id, identity_key").Where("identity_key IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		byID := map[int64]*Existing{}
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			e := &Existing{CaseID: r.ID, Reports: map[string]bool{}}
+			out[r.IdentityKey], byID[r.ID], ids[i] = e, e, r.ID
+		}
+		var reps []reportRow
+		if err := tx.Select("case_id, canonical_sha256").Where("case_id IN ?", ids).Find(&reps).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range reps {
+			byID[r.CaseID].Reports[r.CanonicalSHA256] = true
+		}
+	}
+	return out, nil
+}
+
+// Report is an operator's submission as received.
+type Report struct {
+	Source     string // import, api or form
+	SourceName string // e.g. the imported file's name
+	Body       []byte
+	BodySHA256 string
+	ReceivedAt time.Time
+}
+
+// NewCase is a case to store with the report it came in.
+type NewCase struct {
+	Case     caseformat.Case
+	Identity string
+	OrgIDs   []int64
+	Report   Report
+}
+
+func (nc NewCase) report() reportRow {
+	return reportRow{Source: nc.Report.Source, SourceName: nc.Report.SourceName, ReceivedAt: nc.Report.ReceivedAt,
+		Body: nc.Report.Body, BodySHA256: nc.Report.BodySHA256, CanonicalSHA256: nc.Case.Hash()}
+}
+
+// Insert stores new cases, each with its first report, in batches.
+func Insert(tx *gorm.DB, cases []NewCase) error {
+	if len(cases) == 0 {
+		return nil
+	}
+	rows := make([]caseRow, len(cases))
+	for i, nc := range cases {
+		rows[i] = toRow(nc.Case, nc.Identity, nc.OrgIDs)
+		rows[i].Reports = []reportRow{nc.report()}
+	}
+	return tx.Session(&gorm.Session{FullSaveAssociations: false}).CreateInBatches(&rows, 200).Error
+}
+
+// Replace makes nc the working copy of case id and adds its report.
+func Replace(tx *gorm.DB, id int64, nc NewCase) error {
+	row := toRow(nc.Case, nc.Identity, nc.OrgIDs)
+	for _, del := range []any{&operatorRow{}, &causeRow{}, &impactRow{}} {
+		if err := tx.Where("case_id = ?", id).Delete(del).Error; err != nil {
+			return err
+		}
+	}
+	res := tx.Model(&caseRow{}).Where("id = ?", id).Updates(map[string]any{
+		"ref": row.Ref, "kind": row.Kind, "occurred_at": row.OccurredAt, "recovered_at": row.RecoveredAt,
+		"fiscal_year": row.FiscalYear, "area": row.Area, "summary": row.Summary, "detail": row.Detail,
+		"measures": row.Measures, "critical_facility_type": row.CriticalFacilityType,
+		"critical_facility_minutes": row.CriticalFacilityMinutes, "critical_facility_extra": row.CriticalFacilityExtra,
+		"near_miss": row.NearMiss, "extra": row.Extra, "content_hash": row.ContentHash, "updated_at": time.Now(),
+	})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("case %d: not found", id)
+	}
+	for i := range row.Operators {
+		row.Operators[i].CaseID = id
+	}
+	if len(row.Operators) > 0 {
+		if err := tx.Create(&row.Operators).Error; err != nil {
+			return err
+		}
+	}
+	if row.Cause != nil {
+		row.Cause.CaseID = id
+		if err := tx.Create(row.Cause).Error; err != nil {
+			return err
+		}
+	}
+	for i := range row.Impacts {
+		row.Impacts[i].CaseID = id
+	}
+	if len(row.Impacts) > 0 {
+		if err := tx.Create(&row.Impacts).Error; err != nil {
+			return err
+		}
+	}
+	rep := nc.report()
+	rep.CaseID = id
+	return tx.Create(&rep).Error
+}
+
+// Filter selects cases by occurrence time: From inclusive, To exclusive;
+// zero times are open ends.
+type Filter struct {
+	From, To time.Time
+}
+
+// ErrStop ends Stream early without an error.
+var ErrStop = errors.New("stop")
+
+// Stream calls fn with the working copies of the selected cases, batch by
+// batch, in occurrence order. Memory stays bounded by the batch size
+// whatever the size of the case base.
+func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]caseformat.Case) error) error {
+	var lastAt time.Time
+	var lastID int64
+	for {
+		q := s.db.WithContext(ctx).Model(&caseRow{}).
+			Preload("Operators", orderByPosition).
+			Preload("Cause").
+			Preload("Impacts", orderByPosition).
+			Preload("Impacts.Periods", orderByPosition).
+			Order("occurred_at, id").Limit(batch)
+		if !f.From.IsZero() {
+			q = q.Where("occurred_at >= ?", f.From)
+		}
+		if !f.To.IsZero() {
+			q = q.Where("occurred_at < ?", f.To)
+		}
+		if lastID != 0 {
+			q = q.Where("(occurred_at, id) > (?, ?)", lastAt, lastID)
+		}
+		var rows []caseRow
+		if err := q.Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		out := make([]caseformat.Case, len(rows))
+		for i := range rows {
+			c, err := fromRow(&rows[i])
+			if err != nil {
+				return err
+			}
+			out[i] = c
+		}
+		if err := fn(out); err != nil {
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+		last := rows[len(rows)-1]
+		lastAt, lastID = last.OccurredAt, last.ID
+		if len(rows) < batch {
+			return nil
+		}
+	}
+}
+
+func orderByPosition(db *gorm.DB) *gorm.DB { return db.Order(clause.OrderByColumn{Column: clause.Column{Name: "position"}}) }
+
+// Span is the first and last occurrence in the case base.
+func (s *Store) Span(ctx context.Context) (first, last time.Time, n int64, err error) {
+	var r struct {
+		First, Last *time.Time
+		N           int64
+	}
+	err = s.db.WithContext(ctx).Model(&caseRow{}).Select("min(occurred_at) AS first, max(occurred_at) AS last, count(*) AS n").Scan(&r).Error
+	if err != nil || r.First == nil {
+		return time.Time{}, time.Time{}, 0, err
+	}
+	return *r.First, *r.Last, r.N, nil
+}
+
+func chunks[T any](s []T, n int) [][]T {
+	var out [][]T
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,272 @@
+// Package config reads Kenshō's typed configuration once at start: the
+// defaults in configs/kensho.yaml, then an optional file named by
+// KENSHO_CONFIG, then KENSHO_* environment variables. It validates the
+// result and names the bad key (and its variable) in every error. Secrets
+// are masked whenever the configuration is shown.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/rawbytes"
+	"github.com/knadh/koanf/v2"
+
+	"kensho/configs"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Database Database `koanf:"database"`
+	HTTP     HTTP     `koanf:"http"`
+	Rules    Rules    `koanf:"rules"`
+	Log      Log      `koanf:"log"`
+}
+
+// Database configures the PostgreSQL connection.
+type Database struct {
+	URL          string        `koanf:"url" validate:"required,pgurl"`
+	MaxOpenConns int           `koanf:"max_open_conns" validate:"min=1,max=1000"`
+	MaxIdleConns int           `koanf:"max_idle_conns" validate:"min=0,max=1000"`
+	SlowQuery    time.Duration `koanf:"slow_query" validate:"min=0"`
+}
+
+// HTTP configures `kensho serve`.
+type HTTP struct {
+	Addr            string        `koanf:"addr" validate:"required,listenaddr"`
+	ReadTimeout     time.Duration `koanf:"read_timeout" validate:"min=1s"`
+	WriteTimeout    time.Duration `koanf:"write_timeout" validate:"min=1s"`
+	ShutdownTimeout time.Duration `koanf:"shutdown_timeout" validate:"min=0"`
+	BodyLimit       string        `koanf:"body_limit" validate:"required,bytesize"`
+}
+
+// Rules says where the rule sets come from.
+type Rules struct {
+	// Dir, when set, holds rules/*.yaml and nearmiss/*.yaml to use instead
+	// of the built-in ones.
+	Dir string `koanf:"dir" validate:"omitempty,dir"`
+}
+
+// Log configures the slog logger.
+type Log struct {
+	Level  string `koanf:"level" validate:"oneof=debug info warn error"`
+	Format string `koanf:"format" validate:"oneof=text json"`
+}
+
+// envAliases are variable names that do not follow KENSHO_<SECTION>_<KEY>.
+var envAliases = map[string]string{"KENSHO_ADDR": "http.addr"}
+
+// EnvName is the environment variable that sets a key.
+func EnvName(key string) string {
+	for env, k := range envAliases {
+		if k == key {
+			return env
+		}
+	}
+	return "KENSHO_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// Load builds the configuration from the built-in defaults, the file named
+// by KENSHO_CONFIG (if any) and the environment, read through getenv.
+func Load(getenv func(string) string) (Config, error) {
+	k := koanf.New(".")
+	defaults, err := configs.FS.ReadFile("kensho.yaml")
+	if err != nil {
+		return Config{}, err
+	}
+	if err := k.Load(rawbytes.Provider(defaults), yaml.Parser()); err != nil {
+		return Config{}, fmt.Errorf("config: built-in defaults: %w", err)
+	}
+	known := k.Keys()
+	if path := getenv("KENSHO_CONFIG"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: KENSHO_CONFIG: %w", err)
+		}
+		f := koanf.New(".")
+		if err := f.Load(rawbytes.Provider(data), yaml.Parser()); err != nil {
+			return Config{}, fmt.Errorf("config: %s: %w", path, err)
+		}
+		for _, key := range f.Keys() {
+			if !slices.Contains(known, key) {
+				return Config{}, fmt.Errorf("config: %s: unknown key %q (known: %s)", path, key, strings.Join(known, ", "))
+			}
+		}
+		if err := k.Merge(f); err != nil {
+			return Config{}, fmt.Errorf("config: %s: %w", path, err)
+		}
+	}
+	env := map[string]any{}
+	for _, key := range known {
+		if v := getenv(EnvName(key)); v != "" {
+			env[key] = v
+		}
+		if v := getenv("KENSHO_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))); v != "" {
+			if _, set := env[key]; !set {
+				env[key] = v
+			}
+		}
+	}
+	if err := k.Load(confmap.Provider(env, "."), nil); err != nil {
+		return Config{}, fmt.Errorf("config: environment: %w", err)
+	}
+	var c Config
+	if err := k.UnmarshalWithConf("", &c, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
+		return Config{}, describeDecodeError(err, k)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+var decodeKey = regexp.MustCompile(`'([a-z_.]+)'[^*]*?(?:: (.*))?$`)
+
+// describeDecodeError names the key and variable of a value that has the
+// wrong type (say "abc" for a duration).
+func describeDecodeError(err error, k *koanf.Koanf) error {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if m := decodeKey.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			key := m[1]
+			want := "a valid value"
+			switch {
+			case strings.Contains(m[2], "duration"):
+				want = "a duration such as 15s or 2m"
+			case strings.Contains(m[2], "ParseInt"), strings.Contains(m[2], "int"):
+				want = "a whole number"
+			}
+			return fmt.Errorf("config: %s (%s): must be %s (got %q)", key, EnvName(key), want, k.String(key))
+		}
+	}
+	return fmt.Errorf("config: %w", err)
+}
+
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("koanf") })
+	must := func(tag string, fn validator.Func) {
+		if err := v.RegisterValidation(tag, fn); err != nil {
+			panic(err)
+		}
+	}
+	must("pgurl", func(fl validator.FieldLevel) bool { return checkPGURL(fl.Field().String()) == nil })
+	must("listenaddr", func(fl validator.FieldLevel) bool { return checkListenAddr(fl.Field().String()) == nil })
+	must("bytesize", func(fl validator.FieldLevel) bool { _, err := ParseByteSize(fl.Field().String()); return err == nil })
+	return v
+}
+
+// Validate checks every key and reports the first bad one by name.
+func (c Config) Validate() error {
+	err := validate.Struct(c)
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return err
+	}
+	var msgs []string
+	for _, fe := range verrs {
+		key := strings.TrimPrefix(fe.Namespace(), "Config.")
+		msgs = append(msgs, fmt.Sprintf("%s (%s): %s", key, EnvName(key), message(fe, c)))
+	}
+	return fmt.Errorf("config: %s", strings.Join(msgs, "; "))
+}
+
+func message(fe validator.FieldError, c Config) string {
+	shown := fmt.Sprint(fe.Value())
+	if fe.Tag() == "pgurl" {
+		shown = RedactURL(shown)
+	}
+	switch fe.Tag() {
+	case "required":
+		return "required"
+	case "pgurl":
+		return fmt.Sprintf("%v (got %q)", checkPGURL(fmt.Sprint(fe.Value())), shown)
+	case "listenaddr":
+		return fmt.Sprintf("%v (got %q)", checkListenAddr(shown), shown)
+	case "bytesize":
+		return fmt.Sprintf("must be a size such as 10M or 512K (got %q)", shown)
+	case "oneof":
+		return fmt.Sprintf("must be one of %s (got %q)", strings.ReplaceAll(fe.Param(), " ", ", "), shown)
+	case "min":
+		return fmt.Sprintf("must be at least %s (got %s)", fe.Param(), shown)
+	case "max":
+		return fmt.Sprintf("must be at most %s (got %s)", fe.Param(), shown)
+	case "dir":
+		return fmt.Sprintf("must be an existing directory (got %q)", shown)
+	}
+	return fmt.Sprintf("fails %s", fe.Tag())
+}
+
+func checkPGURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return errors.New("must be a PostgreSQL URL such as postgres://user@host:5432/kensho")
+	}
+	if strings.TrimPrefix(u.Path, "/") == "" {
+		return errors.New("must name a database, as in postgres://user@host:5432/kensho")
+	}
+	return nil
+}
+
+func checkListenAddr(s string) error {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return errors.New("must be host:port or :port, e.g. :8080")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return errors.New("port must be a number from 0 to 65535")
+	}
+	return nil
+}
+
+// ParseByteSize reads sizes such as 10M, 512K or 1G (powers of 1024).
+func ParseByteSize(s string) (int64, error) {
+	s = strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(s, "K"):
+		mult, s = 1<<10, strings.TrimSuffix(s, "K")
+	case strings.HasSuffix(s, "M"):
+		mult, s = 1<<20, strings.TrimSuffix(s, "M")
+	case strings.HasSuffix(s, "G"):
+		mult, s = 1<<30, strings.TrimSuffix(s, "G")
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
+}
+
+// RedactURL hides the password of a URL so it can be shown or logged.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// Redacted returns a copy safe to print or log.
+func (c Config) Redacted() Config {
+	c.Database.URL = RedactURL(c.Database.URL)
+	return c
+}

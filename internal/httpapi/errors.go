@@ -1,0 +1,67 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"kensho/internal/caseformat"
+	"kensho/internal/rules"
+)
+
+// errorBody is every error response: a message in English and, for bad
+// input, each problem with its JSON path.
+type errorBody struct {
+	Error     string                  `json:"error"`
+	Details   []caseformat.FieldError `json:"details,omitempty"`
+	RequestID string                  `json:"request_id,omitempty"`
+}
+
+// statusOf maps known domain errors to a status and a message safe to show.
+// Anything unknown is a 500 whose text stays in the log.
+func statusOf(err error) (int, errorBody) {
+	var (
+		fieldErrs caseformat.Errors
+		unknown   *rules.ErrUnknownRuleSet
+		noRules   *rules.ErrNoRuleSetInForce
+		httpErr   *echo.HTTPError
+	)
+	switch {
+	case errors.As(err, &fieldErrs):
+		return http.StatusUnprocessableEntity, errorBody{Error: "invalid case: " + fieldErrs.Error(), Details: fieldErrs}
+	case errors.As(err, &unknown):
+		return http.StatusBadRequest, errorBody{Error: unknown.Error()}
+	case errors.As(err, &noRules):
+		return http.StatusUnprocessableEntity, errorBody{Error: noRules.Error()}
+	case errors.As(err, &httpErr):
+		msg := http.StatusText(httpErr.Code)
+		if s, ok := httpErr.Message.(string); ok && httpErr.Code < 500 {
+			msg = s
+		}
+		return httpErr.Code, errorBody{Error: msg}
+	default:
+		return http.StatusInternalServerError, errorBody{Error: "internal server error"}
+	}
+}
+
+// errorHandler is echo's one error handler.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		status, body := statusOf(err)
+		body.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
+		if status >= 500 {
+			log.ErrorContext(c.Request().Context(), "request failed", "error", err, "request_id", body.RequestID,
+				"method", c.Request().Method, "path", c.Path())
+		}
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(status)
+			return
+		}
+		_ = c.JSON(status, body)
+	}
+}

@@ -1,0 +1,185 @@
+// Package intake takes reports into Kenshō: it validates kensho-case/v1
+// input, resolves operators to organisations, recognises a case it already
+// holds (same operators and ref) and a report it already has (same content),
+// and stores the rest atomically. It also writes the case base back out as
+// v1 and keeps the organisation registry.
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kensho/internal/caseformat"
+	"kensho/internal/casestore"
+	"kensho/internal/db"
+)
+
+// Service is the intake of reports.
+type Service struct {
+	store *casestore.Store
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// New returns an intake service over store.
+func New(store *casestore.Store, log *slog.Logger) *Service {
+	return &Service{store: store, log: log, now: time.Now}
+}
+
+// ImportResult is what an import did. Errors is never null, so scripts can
+// test its length.
+type ImportResult struct {
+	Imported int      `json:"imported"`
+	Updated  int      `json:"updated"`
+	Skipped  int      `json:"skipped"`
+	Errors   []string `json:"errors"`
+}
+
+// Import stores the cases of a v1 file, all or nothing. A case already held
+// (same organisations and ref) with a report of the same content is
+// skipped; with new content its report is added and its working copy
+// replaced. On bad input nothing is written and the error is a
+// caseformat.Errors listing every problem with its JSON path.
+func (s *Service) Import(ctx context.Context, data []byte, sourceName string) (ImportResult, error) {
+	res := ImportResult{Errors: []string{}}
+	f, err := caseformat.DecodeFile(data)
+	if err != nil {
+		var errs caseformat.Errors
+		if errors.As(err, &errs) {
+			res.Errors = errs.Strings()
+		}
+		return res, err
+	}
+	received := s.now()
+	err = db.WithTx(ctx, s.store.DB(), func(tx *gorm.DB) error {
+		if err := casestore.Lock(tx); err != nil {
+			return err
+		}
+		var names []string
+		for _, c := range f.Cases {
+			for _, op := range c.Operators {
+				names = append(names, op.Name)
+			}
+		}
+		orgs, err := casestore.ResolveOrganisations(tx, names)
+		if err != nil {
+			return err
+		}
+		var errs caseformat.Errors
+		incoming := make([]casestore.NewCase, len(f.Cases))
+		firstAt := map[string]int{}
+		for i, c := range f.Cases {
+			nc := casestore.NewCase{Case: c, Report: casestore.Report{
+				Source: "import", SourceName: sourceName, Body: f.Raw[i], BodySHA256: sha(f.Raw[i]), ReceivedAt: received,
+			}}
+			seenOrg := map[int64]int{}
+			for j, op := range c.Operators {
+				id := orgs[caseformat.NormalizeName(op.Name)]
+				if k, dup := seenOrg[id]; dup {
+					errs = append(errs, caseformat.FieldError{Path: fmt.Sprintf("cases[%d].operators[%d].name", i, j),
+						Message: fmt.Sprintf("%q is the same organisation as operators[%d] (%q)", op.Name, k, c.Operators[k].Name)})
+				}
+				seenOrg[id] = j
+				nc.OrgIDs = append(nc.OrgIDs, id)
+			}
+			nc.Identity = IdentityKey(nc.OrgIDs, c.Ref)
+			if j, dup := firstAt[nc.Identity]; dup && incoming[j].Case.Hash() != c.Hash() {
+				errs = append(errs, caseformat.FieldError{Path: fmt.Sprintf("cases[%d]", i),
+					Message: fmt.Sprintf("same operators and ref %q as cases[%d] but different content", c.Ref, j)})
+			} else if !dup {
+				firstAt[nc.Identity] = i
+			}
+			incoming[i] = nc
+		}
+		if len(errs) > 0 {
+			res.Errors = errs.Strings()
+			return errs
+		}
+		keys := make([]string, 0, len(firstAt))
+		for k := range firstAt {
+			keys = append(keys, k)
+		}
+		existing, err := casestore.FindByIdentity(tx, keys)
+		if err != nil {
+			return err
+		}
+		var fresh []casestore.NewCase
+		for i, nc := range incoming {
+			if firstAt[nc.Identity] != i { // a repeat of an earlier case in this file
+				res.Skipped++
+				continue
+			}
+			ex, held := existing[nc.Identity]
+			switch {
+			case !held:
+				fresh = append(fresh, nc)
+				res.Imported++
+			case ex.Reports[nc.Case.Hash()]:
+				res.Skipped++
+			default:
+				if err := casestore.Replace(tx, ex.CaseID, nc); err != nil {
+					return fmt.Errorf("cases[%d]: %w", i, err)
+				}
+				res.Updated++
+			}
+		}
+		return casestore.Insert(tx, fresh)
+	})
+	if err != nil {
+		if len(res.Errors) == 0 {
+			return ImportResult{Errors: []string{}}, err
+		}
+		return ImportResult{Errors: res.Errors}, err
+	}
+	s.log.InfoContext(ctx, "import", "source", sourceName, "imported", res.Imported, "updated", res.Updated, "skipped", res.Skipped)
+	return res, nil
+}
+
+// IdentityKey names one real case: its organisations, in any order, and the
+// reporter's ref.
+func IdentityKey(orgIDs []int64, ref string) string {
+	ids := slices.Clone(orgIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return "orgs:" + strings.Join(parts, ",") + "|ref:" + ref
+}
+
+func sha(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Export writes the selected cases' working copies as a v1 file and returns
+// how many it wrote.
+func (s *Service) Export(ctx context.Context, w io.Writer, f casestore.Filter) (int, error) {
+	fw := caseformat.NewFileWriter(w)
+	n := 0
+	err := s.store.Stream(ctx, f, 500, func(cases []caseformat.Case) error {
+		for _, c := range cases {
+			if err := fw.Write(c); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, fw.Close()
+}
