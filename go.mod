@@ -1,6 +1,6 @@
 module kensho
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/go-playground/validator/v10 v10.30.6
