@@ -481,16 +481,29 @@ func (o *object) extra() Extra {
 		if o.used[k] {
 			continue
 		}
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, v); err != nil {
+		canon, err := canonicalJSON(v)
+		if err != nil {
 			continue // cannot happen: v came out of a successful Unmarshal
 		}
 		if ex == nil {
 			ex = Extra{}
 		}
-		ex[k] = json.RawMessage(buf.Bytes())
+		ex[k] = canon
 	}
 	return ex
+}
+
+// canonicalJSON rewrites a JSON value in one canonical spelling: compact,
+// object keys sorted, string escapes resolved, numbers kept exactly as
+// written. Two spellings of the same unknown field then store and hash alike.
+func canonicalJSON(raw json.RawMessage) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return Marshal(v)
 }
 
 // jsonKind names the JSON type of raw for error messages.
