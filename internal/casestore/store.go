@@ -254,7 +254,9 @@ func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]casef
 	}
 }
 
-func orderByPosition(db *gorm.DB) *gorm.DB { return db.Order(clause.OrderByColumn{Column: clause.Column{Name: "position"}}) }
+func orderByPosition(db *gorm.DB) *gorm.DB {
+	return db.Order(clause.OrderByColumn{Column: clause.Column{Name: "position"}})
+}
 
 // Span is the first and last occurrence in the case base.
 func (s *Store) Span(ctx context.Context) (first, last time.Time, n int64, err error) {

@@ -72,4 +72,3 @@ func with(c caseformat.Case, f func(*caseformat.Case)) caseformat.Case {
 }
 
 func boolp(b bool) *bool { return &b }
-

@@ -105,10 +105,10 @@ func TestLoadRejectsBadRuleSets(t *testing.T) {
 	nm, err := configs.FS.ReadFile("nearmiss/2023.yaml")
 	require.NoError(t, err)
 	fsys := fstest.MapFS{
-		"rules/2008.yaml":       {Data: good},
-		"nearmiss/2023.yaml":    {Data: nm},
-		"rules/typo.yaml":       {Data: []byte("id: typo\ntitle: t\nstatus: proposal\ncategoreis: []\n")},
-		"rules/mismatch.yaml":   {Data: []byte("id: other-name\ntitle: t\nstatus: proposal\ncategories: [{id: a, name: a, services: [voice], serious: [{minutes: 60, users: 1}]}]\n")},
+		"rules/2008.yaml":     {Data: good},
+		"nearmiss/2023.yaml":  {Data: nm},
+		"rules/typo.yaml":     {Data: []byte("id: typo\ntitle: t\nstatus: proposal\ncategoreis: []\n")},
+		"rules/mismatch.yaml": {Data: []byte("id: other-name\ntitle: t\nstatus: proposal\ncategories: [{id: a, name: a, services: [voice], serious: [{minutes: 60, users: 1}]}]\n")},
 		"rules/bad.yaml": {Data: []byte(`id: bad
 title: t
 status: in_force
