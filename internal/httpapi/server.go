@@ -16,12 +16,6 @@ func NewEcho(log *slog.Logger, bodyLimit string) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(log)
 	e.Use(middleware.RequestID())
-	e.Use(requestLogger(log))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-		log.ErrorContext(c.Request().Context(), "panic", "error", err, "stack", string(stack))
-		return err
-	}}))
-	e.Use(middleware.BodyLimit(bodyLimit))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
@@ -29,6 +23,12 @@ func NewEcho(log *slog.Logger, bodyLimit string) *echo.Echo {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
 	}))
+	e.Use(requestLogger(log))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		log.ErrorContext(c.Request().Context(), "panic", "error", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(middleware.BodyLimit(bodyLimit))
 	return e
 }
 
