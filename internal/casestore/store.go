@@ -123,6 +123,7 @@ type Report struct {
 // NewCase is a case to store with the report it came in.
 type NewCase struct {
 	Case     caseformat.Case
+	Hash     string // Case.Hash(), computed once by the caller
 	Identity string
 	OrgIDs   []int64
 	Report   Report
@@ -130,7 +131,7 @@ type NewCase struct {
 
 func (nc NewCase) report() reportRow {
 	return reportRow{Source: nc.Report.Source, SourceName: nc.Report.SourceName, ReceivedAt: nc.Report.ReceivedAt,
-		Body: nc.Report.Body, BodySHA256: nc.Report.BodySHA256, CanonicalSHA256: nc.Case.Hash()}
+		Body: nc.Report.Body, BodySHA256: nc.Report.BodySHA256, CanonicalSHA256: nc.Hash}
 }
 
 // Insert stores new cases, each with its first report, in batches.
@@ -140,7 +141,7 @@ func Insert(tx *gorm.DB, cases []NewCase) error {
 	}
 	rows := make([]caseRow, len(cases))
 	for i, nc := range cases {
-		rows[i] = toRow(nc.Case, nc.Identity, nc.OrgIDs)
+		rows[i] = toRow(nc.Case, nc.Hash, nc.Identity, nc.OrgIDs)
 		rows[i].Reports = []reportRow{nc.report()}
 	}
 	return tx.Session(&gorm.Session{FullSaveAssociations: false}).CreateInBatches(&rows, 200).Error
@@ -148,7 +149,7 @@ func Insert(tx *gorm.DB, cases []NewCase) error {
 
 // Replace makes nc the working copy of case id and adds its report.
 func Replace(tx *gorm.DB, id int64, nc NewCase) error {
-	row := toRow(nc.Case, nc.Identity, nc.OrgIDs)
+	row := toRow(nc.Case, nc.Hash, nc.Identity, nc.OrgIDs)
 	for _, del := range []any{&operatorRow{}, &causeRow{}, &impactRow{}} {
 		if err := tx.Where("case_id = ?", id).Delete(del).Error; err != nil {
 			return err

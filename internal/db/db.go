@@ -15,7 +15,6 @@ import (
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"kensho/internal/config"
 	"kensho/migrations"
@@ -25,14 +24,8 @@ import (
 // errors go to log (never the statement's arguments: they may hold case
 // text).
 func Open(ctx context.Context, cfg config.Database, log *slog.Logger) (*gorm.DB, error) {
-	gl := logger.NewSlogLogger(log.With("component", "gorm"), logger.Config{
-		SlowThreshold:             cfg.SlowQuery,
-		LogLevel:                  logger.Warn,
-		IgnoreRecordNotFoundError: true,
-		ParameterizedQueries:      true,
-	})
 	gdb, err := gorm.Open(postgres.Open(cfg.URL), &gorm.Config{
-		Logger:                 gl,
+		Logger:                 newGormLogger(log, cfg.SlowQuery),
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },

@@ -80,7 +80,7 @@ func (s *Service) Import(ctx context.Context, data []byte, sourceName string) (I
 		incoming := make([]casestore.NewCase, len(f.Cases))
 		firstAt := map[string]int{}
 		for i, c := range f.Cases {
-			nc := casestore.NewCase{Case: c, Report: casestore.Report{
+			nc := casestore.NewCase{Case: c, Hash: c.Hash(), Report: casestore.Report{
 				Source: "import", SourceName: sourceName, Body: f.Raw[i], BodySHA256: sha(f.Raw[i]), ReceivedAt: received,
 			}}
 			seenOrg := map[int64]int{}
@@ -94,7 +94,7 @@ func (s *Service) Import(ctx context.Context, data []byte, sourceName string) (I
 				nc.OrgIDs = append(nc.OrgIDs, id)
 			}
 			nc.Identity = IdentityKey(nc.OrgIDs, c.Ref)
-			if j, dup := firstAt[nc.Identity]; dup && incoming[j].Case.Hash() != c.Hash() {
+			if j, dup := firstAt[nc.Identity]; dup && incoming[j].Hash != nc.Hash {
 				errs = append(errs, caseformat.FieldError{Path: fmt.Sprintf("cases[%d]", i),
 					Message: fmt.Sprintf("same operators and ref %q as cases[%d] but different content", c.Ref, j)})
 			} else if !dup {
@@ -125,7 +125,7 @@ func (s *Service) Import(ctx context.Context, data []byte, sourceName string) (I
 			case !held:
 				fresh = append(fresh, nc)
 				res.Imported++
-			case ex.Reports[nc.Case.Hash()]:
+			case ex.Reports[nc.Hash]:
 				res.Skipped++
 			default:
 				if err := casestore.Replace(tx, ex.CaseID, nc); err != nil {
