@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -15,120 +14,124 @@ import (
 
 // MarshalJSON writes the case in v1 with the documented field order, times
 // in JST, and the unknown fields it arrived with after the known ones.
-func (c Case) MarshalJSON() ([]byte, error) {
-	var w objWriter
-	w.field("ref", c.Ref)
-	w.field("kind", c.Kind)
-	w.field("operators", c.Operators)
-	w.field("occurred_at", formatTime(c.OccurredAt))
+func (c Case) MarshalJSON() ([]byte, error) { return encode(c.writeJSON), nil }
+
+func (c Case) writeJSON(w *jsonWriter) {
+	w.open()
+	w.str("ref", c.Ref)
+	w.str("kind", string(c.Kind))
+	w.key("operators")
+	w.array(len(c.Operators), func(i int) { c.Operators[i].writeJSON(w) })
+	w.str("occurred_at", formatTime(c.OccurredAt))
 	if c.RecoveredAt != nil {
-		w.field("recovered_at", formatTime(*c.RecoveredAt))
+		w.str("recovered_at", formatTime(*c.RecoveredAt))
 	}
-	if c.Area != "" {
-		w.field("area", c.Area)
-	}
-	impacts := c.Impacts
-	if impacts == nil {
-		impacts = []Impact{}
-	}
-	w.field("impacts", impacts)
+	w.optStr("area", c.Area)
+	w.key("impacts")
+	w.array(len(c.Impacts), func(i int) { c.Impacts[i].writeJSON(w) })
 	if c.CriticalFacility != nil {
-		w.field("critical_facility", c.CriticalFacility)
+		w.key("critical_facility")
+		c.CriticalFacility.writeJSON(w)
 	}
 	if c.NearMiss != nil {
-		w.field("near_miss", c.NearMiss)
+		w.key("near_miss")
+		c.NearMiss.writeJSON(w)
 	}
 	if c.Cause != nil {
-		w.field("cause", c.Cause)
+		w.key("cause")
+		c.Cause.writeJSON(w)
 	}
-	if c.Summary != "" {
-		w.field("summary", c.Summary)
-	}
-	if c.Detail != "" {
-		w.field("detail", c.Detail)
-	}
-	if c.Measures != "" {
-		w.field("measures", c.Measures)
-	}
-	return w.close(c.Extra)
+	w.optStr("summary", c.Summary)
+	w.optStr("detail", c.Detail)
+	w.optStr("measures", c.Measures)
+	w.close(c.Extra)
 }
 
 // MarshalJSON writes an operator in v1.
-func (op Operator) MarshalJSON() ([]byte, error) {
-	var w objWriter
-	w.field("name", op.Name)
+func (op Operator) MarshalJSON() ([]byte, error) { return encode(op.writeJSON), nil }
+
+func (op Operator) writeJSON(w *jsonWriter) {
+	w.open()
+	w.str("name", op.Name)
 	role := op.Role
 	if role == "" {
 		role = RoleReporter
 	}
-	w.field("role", role)
-	return w.close(op.Extra)
+	w.str("role", string(role))
+	w.close(op.Extra)
 }
 
 // MarshalJSON writes an impact in v1.
-func (im Impact) MarshalJSON() ([]byte, error) {
-	var w objWriter
-	w.field("service", im.Service)
+func (im Impact) MarshalJSON() ([]byte, error) { return encode(im.writeJSON), nil }
+
+func (im Impact) writeJSON(w *jsonWriter) {
+	w.open()
+	w.str("service", string(im.Service))
 	if im.MonthlyActiveUsers != nil {
-		w.field("monthly_active_users", im.MonthlyActiveUsers)
+		w.count("monthly_active_users", im.MonthlyActiveUsers)
 	}
 	if im.MediatesCommunications != nil {
-		w.field("mediates_communications", im.MediatesCommunications)
+		w.boolean("mediates_communications", *im.MediatesCommunications)
 	}
-	w.field("degradation", im.Degradation)
-	w.field("peak_users", im.PeakUsers)
+	w.boolean("degradation", im.Degradation)
+	w.count("peak_users", im.PeakUsers)
 	unit := im.UserUnit
 	if unit == "" {
 		unit = UnitPeople
 	}
-	w.field("user_unit", unit)
+	w.str("user_unit", string(unit))
 	if im.StoppedCapacityGbps != nil {
-		w.field("stopped_capacity_gbps", im.StoppedCapacityGbps)
+		w.number("stopped_capacity_gbps", *im.StoppedCapacityGbps)
 	}
 	if im.TotalSubscribers != nil {
-		w.field("total_subscribers", im.TotalSubscribers)
+		w.count("total_subscribers", im.TotalSubscribers)
 	}
-	if im.Description != "" {
-		w.field("description", im.Description)
-	}
-	tl := im.Timeline
-	if tl == nil {
-		tl = []Period{}
-	}
-	w.field("timeline", tl)
-	return w.close(im.Extra)
+	w.optStr("description", im.Description)
+	w.key("timeline")
+	w.array(len(im.Timeline), func(i int) { im.Timeline[i].writeJSON(w) })
+	w.close(im.Extra)
 }
 
 // MarshalJSON writes a timeline period in v1.
-func (p Period) MarshalJSON() ([]byte, error) {
-	var w objWriter
-	w.field("from", formatTime(p.From))
-	w.field("to", formatTime(p.To))
-	w.field("users", p.Users)
-	return w.close(p.Extra)
+func (p Period) MarshalJSON() ([]byte, error) { return encode(p.writeJSON), nil }
+
+func (p Period) writeJSON(w *jsonWriter) {
+	w.open()
+	w.str("from", formatTime(p.From))
+	w.str("to", formatTime(p.To))
+	w.count("users", p.Users)
+	w.close(p.Extra)
 }
 
 // MarshalJSON writes a critical-facility outage in v1.
-func (cf CriticalFacility) MarshalJSON() ([]byte, error) {
-	var w objWriter
-	w.field("type", cf.Type)
-	w.field("all_traffic_down_minutes", cf.AllTrafficDownMinutes)
-	return w.close(cf.Extra)
+func (cf CriticalFacility) MarshalJSON() ([]byte, error) { return encode(cf.writeJSON), nil }
+
+func (cf CriticalFacility) writeJSON(w *jsonWriter) {
+	w.open()
+	w.str("type", cf.Type)
+	w.number("all_traffic_down_minutes", cf.AllTrafficDownMinutes)
+	w.close(cf.Extra)
 }
 
 // MarshalJSON writes the near-miss facts that were reported.
-func (n NearMiss) MarshalJSON() ([]byte, error) {
-	var w objWriter
-	w.field("situation", n.Situation)
-	for _, name := range nearMissFactOrder {
-		if name == "situation" {
-			continue
-		}
-		if v, ok := n.Fact(name); ok {
-			w.field(name, v)
+func (n NearMiss) MarshalJSON() ([]byte, error) { return encode(n.writeJSON), nil }
+
+func (n NearMiss) writeJSON(w *jsonWriter) {
+	w.open()
+	w.str("situation", n.Situation)
+	for _, name := range nearMissFactOrder[1:] {
+		switch v, ok := n.Fact(name); x := v.(type) {
+		case bool:
+			if ok {
+				w.boolean(name, x)
+			}
+		case string:
+			if ok {
+				w.str(name, x)
+			}
 		}
 	}
-	return w.close(n.Extra)
+	w.close(n.Extra)
 }
 
 // nearMissFactOrder is the documented order of the near-miss fields.
@@ -137,18 +140,14 @@ var nearMissFactOrder = []string{"situation", "noticed_promptly", "switched_prom
 	"best_effort", "rolled_back_promptly"}
 
 // MarshalJSON writes the cause in v1.
-func (c Cause) MarshalJSON() ([]byte, error) {
-	var w objWriter
-	if c.Class != "" {
-		w.field("class", c.Class)
-	}
-	if c.Archetype != "" {
-		w.field("archetype", c.Archetype)
-	}
-	if c.Text != "" {
-		w.field("text", c.Text)
-	}
-	return w.close(c.Extra)
+func (c Cause) MarshalJSON() ([]byte, error) { return encode(c.writeJSON), nil }
+
+func (c Cause) writeJSON(w *jsonWriter) {
+	w.open()
+	w.optStr("class", c.Class)
+	w.optStr("archetype", c.Archetype)
+	w.optStr("text", c.Text)
+	w.close(c.Extra)
 }
 
 // Marshal encodes v as JSON without HTML escaping: case text keeps its <, >
@@ -167,12 +166,7 @@ func Marshal(v any) ([]byte, error) {
 // of the same content have the same hash whatever their layout, key order or
 // time offsets.
 func (c Case) Hash() string {
-	b, err := Marshal(c)
-	if err != nil {
-		// Every field is a plain value or compacted JSON: this cannot fail.
-		panic("caseformat: encoding a case: " + err.Error())
-	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(encode(c.writeJSON))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -245,52 +239,8 @@ func formatTime(t time.Time) string {
 	return t.In(jpdate.JST).Format(time.RFC3339Nano)
 }
 
-// objWriter builds a JSON object with fields in the order they are written.
-type objWriter struct {
-	buf bytes.Buffer
-	err error
-}
-
-func (w *objWriter) field(name string, v any) {
-	if w.err != nil {
-		return
-	}
-	b, err := Marshal(v)
-	if err != nil {
-		w.err = err
-		return
-	}
-	w.raw(name, b)
-}
-
-func (w *objWriter) raw(name string, v []byte) {
-	if w.buf.Len() == 0 {
-		w.buf.WriteByte('{')
-	} else {
-		w.buf.WriteByte(',')
-	}
-	k, _ := json.Marshal(name)
-	w.buf.Write(k)
-	w.buf.WriteByte(':')
-	w.buf.Write(v)
-}
-
-// close appends the unknown fields, sorted by name, and ends the object.
-func (w *objWriter) close(extra Extra) ([]byte, error) {
-	if w.err != nil {
-		return nil, w.err
-	}
-	keys := make([]string, 0, len(extra))
-	for k := range extra {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		w.raw(k, extra[k])
-	}
-	if w.buf.Len() == 0 {
-		w.buf.WriteByte('{')
-	}
-	w.buf.WriteByte('}')
-	return w.buf.Bytes(), nil
+func encode(write func(*jsonWriter)) []byte {
+	var w jsonWriter
+	write(&w)
+	return w.b
 }
