@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"kensho/internal/jpdate"
 )
 
 // Limits that keep one input from exhausting the machine. They are far above
@@ -21,6 +23,12 @@ const (
 	maxOperators = 100
 	maxRefLen    = 200
 	maxTextLen   = 200000
+	// maxCount bounds users and subscribers: a hundred times the world's
+	// population, and small enough that sums of thousands never overflow.
+	maxCount = 1_000_000_000_000
+	// Dates outside these years are typing mistakes, and years past 9999
+	// could not be written back.
+	minYear, maxYear = 1900, 2199
 )
 
 // DecodeCase decodes and validates one case. On bad input it returns Errors
@@ -268,8 +276,32 @@ func decodeImpact(o *object, c Case) Impact {
 		per.Extra = po.extra()
 		im.Timeline = append(im.Timeline, per)
 	}
+	checkOverlaps(im.Timeline, child(o.path, "timeline"), o.errs)
 	im.Extra = o.extra()
 	return im
+}
+
+// checkOverlaps refuses periods of one impact that overlap: each period
+// gives the number of users affected during it, so two numbers for the same
+// minutes contradict each other (and summing them could count people
+// twice). Users in different areas at once are one period with their sum;
+// different groups of users are different impacts.
+func checkOverlaps(tl []Period, path string, errs *Errors) {
+	order := make([]int, 0, len(tl))
+	for i, p := range tl {
+		if !p.From.IsZero() && p.To.After(p.From) {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return tl[a].From.Compare(tl[b].From) })
+	for k := 1; k < len(order); k++ {
+		prev, cur := tl[order[k-1]], tl[order[k]]
+		if cur.From.Before(prev.To) {
+			hi, lo := max(order[k], order[k-1]), min(order[k], order[k-1])
+			errs.add(index(path, hi), "overlaps timeline[%d] (%s–%s); give the users of each stretch of time once",
+				lo, formatTime(tl[lo].From), formatTime(tl[lo].To))
+		}
+	}
 }
 
 func decodeNearMiss(o *object) *NearMiss {
@@ -407,6 +439,10 @@ func (o *object) count(name string) *int64 {
 		o.errs.add(p, "must not be negative, got %d", n)
 		return nil
 	}
+	if n > maxCount {
+		o.errs.add(p, "must be at most %d, got %d", int64(maxCount), n)
+		return nil
+	}
 	return &n
 }
 
@@ -444,9 +480,14 @@ func (o *object) time(name string, required bool) *time.Time {
 	if s == "" {
 		return nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
+	// RFC 3339 allows a lower-case t and z; Go's parser wants upper case.
+	t, err := time.Parse(time.RFC3339Nano, strings.ToUpper(s))
 	if err != nil {
 		o.errs.add(child(o.path, name), "must be an RFC 3339 date-time with offset, e.g. 2020-05-30T12:56:00+09:00; got %q", s)
+		return nil
+	}
+	if y := t.In(jpdate.JST).Year(); y < minYear || y > maxYear {
+		o.errs.add(child(o.path, name), "year %d is out of range (%d–%d)", y, minYear, maxYear)
 		return nil
 	}
 	t = t.Truncate(time.Microsecond)

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"kensho/configs"
 	"kensho/internal/caseformat"
+	"kensho/internal/jpdate"
 )
 
 const validCase = `{
@@ -52,6 +54,11 @@ func TestDecodeDefaults(t *testing.T) {
 	assert.Equal(t, caseformat.RoleReporter, c.Operators[0].Role)
 	assert.Equal(t, caseformat.UnitPeople, c.Impacts[0].UserUnit)
 	assert.Nil(t, c.RecoveredAt)
+
+	// RFC 3339 allows a lower-case t and z.
+	c, err = caseformat.DecodeCase([]byte(`{"ref":"r","kind":"accident","operators":[{"name":"A"}],"occurred_at":"2020-01-01t00:00:00z"}`))
+	require.NoError(t, err)
+	assert.Equal(t, "2020-01-01T09:00:00+09:00", c.OccurredAt.In(jpdate.JST).Format(time.RFC3339))
 }
 
 // Every problem is reported, each with its JSON path.
@@ -101,6 +108,15 @@ func TestDecodeErrorsCarryPaths(t *testing.T) {
 			[]string{"operators[1].name: same operator as operators[0]"}},
 		{"critical facility", `{"ref":"r","kind":"accident","operators":[{"name":"A"}],"occurred_at":"2020-01-01T00:00:00+09:00","critical_facility":{"type":"balloon"}}`,
 			[]string{"critical_facility.type: must be one of", "critical_facility.all_traffic_down_minutes: required"}},
+		{"overlapping periods", `{"ref":"r","kind":"accident","operators":[{"name":"A"}],"occurred_at":"2020-01-01T00:00:00+09:00",
+			"impacts":[{"service":"voice","timeline":[{"from":"2020-01-01T01:00:00+09:00","to":"2020-01-01T03:00:00+09:00","users":20000},
+			{"from":"2020-01-01T03:00:00+09:00","to":"2020-01-01T04:00:00+09:00","users":5},
+			{"from":"2020-01-01T02:00:00+09:00","to":"2020-01-01T02:30:00+09:00","users":40000}]}]}`,
+			[]string{"impacts[0].timeline[2]: overlaps timeline[0] (2020-01-01T01:00:00+09:00–2020-01-01T03:00:00+09:00)"}},
+		{"counts out of range", `{"ref":"r","kind":"accident","operators":[{"name":"A"}],"occurred_at":"2020-01-01T00:00:00+09:00",
+			"impacts":[{"service":"voice","peak_users":9223372036854775807}]}`, []string{"impacts[0].peak_users: must be at most 1000000000000"}},
+		{"years out of range", `{"ref":"r","kind":"accident","operators":[{"name":"A"}],"occurred_at":"9999-12-31T20:00:00Z"}`,
+			[]string{"occurred_at: year 10000 is out of range (1900–2199)"}},
 		{"a file given as a case", `{"format":"kensho-case/v1","cases":[]}`, []string{"expected one case, got a file"}},
 		{"NUL", `{"ref":"a\u0000b","kind":"accident","operators":[{"name":"A"}],"occurred_at":"2020-01-01T00:00:00+09:00"}`,
 			[]string{"ref: contains a NUL character"}},
@@ -137,6 +153,7 @@ func TestDecodeFileCollectsEveryError(t *testing.T) {
 		"cases[3].impacts[1].timeline[0].to: before from",
 	}, errs.Strings())
 	assert.Equal(t, "cases[1].occurred_at: required (and 2 more errors)", errs.Error())
+	assert.Equal(t, "a: b (and 1 more error)", caseformat.Errors{{Path: "a", Message: "b"}, {Path: "c", Message: "d"}}.Error())
 
 	_, err = caseformat.DecodeFile([]byte(`{"format":"kensho-case/v2","cases":[]}`))
 	assert.ErrorContains(t, err, `format: must be "kensho-case/v1"`)

@@ -36,6 +36,8 @@ func (e Errors) Error() string {
 		return "no errors"
 	case 1:
 		return e[0].String()
+	case 2:
+		return e[0].String() + " (and 1 more error)"
 	default:
 		return fmt.Sprintf("%s (and %d more errors)", e[0].String(), len(e)-1)
 	}

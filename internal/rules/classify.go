@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
+	"time"
 
 	"kensho/internal/caseformat"
 	"kensho/internal/jpdate"
@@ -39,10 +41,12 @@ type Result struct {
 	Impacts          []ImpactResult          `json:"impacts"`
 	CriticalFacility *CriticalFacilityResult `json:"critical_facility,omitempty"`
 	// Near-miss judgement, for near_miss cases only.
-	NearMissReportable *bool    `json:"near_miss_reportable,omitempty"`
-	NearMissReason     string   `json:"near_miss_reason,omitempty"`
-	NearMissRules      string   `json:"near_miss_rules,omitempty"`
-	Explanation        []string `json:"explanation"`
+	NearMissReportable *bool  `json:"near_miss_reportable,omitempty"`
+	NearMissReason     string `json:"near_miss_reason,omitempty"`
+	NearMissRules      string `json:"near_miss_rules,omitempty"`
+	// NearMissMissingFacts names the facts a near-miss verdict awaits.
+	NearMissMissingFacts []string `json:"near_miss_missing_facts,omitempty"`
+	Explanation          []string `json:"explanation"`
 }
 
 // Met is one threshold met: Minutes is the time during which at least Users
@@ -136,6 +140,7 @@ func (c *Catalog) Classify(cs caseformat.Case, id string) (*Result, error) {
 			r.Basis = BasisPeakXDuration
 		}
 		r.Serious = r.Serious || ir.Serious
+		r.Quarterly = r.Quarterly || ir.Quarterly
 		r.Met = append(r.Met, ir.Met...)
 		if ir.Closest != nil {
 			closest = append(closest, ir.Closest)
@@ -144,38 +149,24 @@ func (c *Catalog) Classify(cs caseformat.Case, id string) (*Result, error) {
 		r.Impacts = append(r.Impacts, ir)
 	}
 	if cf := cs.CriticalFacility; cf != nil {
-		res := &CriticalFacilityResult{Type: cf.Type, Minutes: cf.AllTrafficDownMinutes}
-		if rule := rs.CriticalFacility; rule == nil {
-			res.Text = fmt.Sprintf("rule set %s has no critical-facility rule", rs.ID)
-		} else {
-			res.RequiredMinutes = rule.AllTrafficDownMinutes
-			res.Serious = durationMeets(cf.AllTrafficDownMinutes, Threshold{Minutes: rule.AllTrafficDownMinutes})
-			if res.Serious {
-				res.Text = fmt.Sprintf("critical facility (%s): all traffic down for %s meets ≥%s, whatever the number of users",
-					cf.Type, minutesText(cf.AllTrafficDownMinutes), minutesText(rule.AllTrafficDownMinutes))
-				r.Serious = true
-				m := cf.AllTrafficDownMinutes
-				r.Met = append(r.Met, Met{Impact: -1, Service: serviceCriticalFac, Minutes: m,
-					Threshold: &Threshold{Minutes: rule.AllTrafficDownMinutes}, Text: res.Text})
-			} else {
-				need := fmt.Sprintf("needed all traffic down for ≥%s; had %s", minutesText(rule.AllTrafficDownMinutes), minutesText(cf.AllTrafficDownMinutes))
-				res.Text = fmt.Sprintf("critical facility (%s): %s", cf.Type, need)
-				closest = append(closest, &Unmet{Impact: -1, Service: serviceCriticalFac, HadMinutes: cf.AllTrafficDownMinutes,
-					Threshold: &Threshold{Minutes: rule.AllTrafficDownMinutes}, Missing: need,
-					closeness: cf.AllTrafficDownMinutes / rule.AllTrafficDownMinutes})
-			}
+		res, met, unmet := judgeCriticalFacility(cf, rs)
+		if met != nil {
+			r.Serious = true
+			r.Met = append(r.Met, *met)
+		}
+		if unmet != nil {
+			closest = append(closest, unmet)
 		}
 		r.explain("%s.", capitalise(res.Text))
 		r.CriticalFacility = res
 	}
-	if !r.Serious {
+	if r.Serious {
+		r.Quarterly = false // a serious accident is reported as such, not quarterly
+	} else {
 		for _, u := range closest {
 			if r.Closest == nil || u.closeness > r.Closest.closeness {
 				r.Closest = u
 			}
-		}
-		for _, ir := range r.Impacts {
-			r.Quarterly = r.Quarterly || ir.Quarterly
 		}
 	}
 	switch {
@@ -183,6 +174,8 @@ func (c *Catalog) Classify(cs caseformat.Case, id string) (*Result, error) {
 		r.explain("Serious accident (重大な事故) under rule set %s.", rs.ID)
 	case r.Quarterly:
 		r.explain("Not serious under rule set %s; a quarterly-report accident (四半期報告事故).", rs.ID)
+	case rs.Quarterly == nil:
+		r.explain("Not serious under rule set %s, which has no quarterly-report category.", rs.ID)
 	default:
 		r.explain("Not serious under rule set %s, and below the quarterly-report threshold.", rs.ID)
 	}
@@ -199,6 +192,30 @@ func (c *Catalog) Classify(cs caseformat.Case, id string) (*Result, error) {
 	return r, nil
 }
 
+// judgeCriticalFacility applies the critical-facility rule: all traffic
+// through the facility down long enough, whatever the number of users.
+func judgeCriticalFacility(cf *caseformat.CriticalFacility, rs *RuleSet) (*CriticalFacilityResult, *Met, *Unmet) {
+	res := &CriticalFacilityResult{Type: cf.Type, Minutes: cf.AllTrafficDownMinutes}
+	rule := rs.CriticalFacility
+	if rule == nil {
+		res.Text = fmt.Sprintf("rule set %s has no critical-facility rule", rs.ID)
+		return res, nil, nil
+	}
+	t := Threshold{Minutes: rule.AllTrafficDownMinutes}
+	down := time.Duration(cf.AllTrafficDownMinutes * float64(time.Minute))
+	res.RequiredMinutes = rule.AllTrafficDownMinutes
+	res.Serious = durationMeets(down, t)
+	if res.Serious {
+		res.Text = fmt.Sprintf("critical facility (%s): all traffic down for %s meets ≥%s, whatever the number of users",
+			cf.Type, durationText(down), durationText(need(t)))
+		return res, &Met{Impact: -1, Service: serviceCriticalFac, Minutes: minutesOf(down), Threshold: &t, Text: res.Text}, nil
+	}
+	missing := fmt.Sprintf("needed all traffic down for ≥%s; had %s", durationText(need(t)), durationText(down))
+	res.Text = fmt.Sprintf("critical facility (%s): %s", cf.Type, missing)
+	return res, nil, &Unmet{Impact: -1, Service: serviceCriticalFac, HadMinutes: minutesOf(down), Threshold: &t, Missing: missing,
+		closeness: float64(down) / float64(need(t))}
+}
+
 func judgeImpact(cs *caseformat.Case, i int, rs *RuleSet) ImpactResult {
 	im := &cs.Impacts[i]
 	ir := ImpactResult{Impact: i, Service: string(im.Service), Met: []Met{}, Basis: BasisTimeline}
@@ -209,21 +226,21 @@ func judgeImpact(cs *caseformat.Case, i int, rs *RuleSet) ImpactResult {
 		ir.Notes = append(ir.Notes, fmt.Sprintf("quality degradation does not count under rule set %s (suspension only; degradation counts from 2008-04)", rs.ID))
 		return ir
 	}
-	cat := rs.categoryFor(cs, im)
+	cat, skipped := rs.categoryFor(cs, im)
+	ir.Notes = append(ir.Notes, skipped...)
 	var countUnit caseformat.UserUnit
 	if cat != nil {
 		ir.Category, ir.CategoryName, countUnit = cat.ID, cat.NameEN, cat.CountUnit
 	}
 	pr := buildProfile(cs, im, rs, countUnit)
 	ir.Basis, ir.DeemedUsers, ir.Notes = pr.basis, pr.deemed, append(ir.Notes, pr.notes...)
-	ir.AffectedMinutes = round2(pr.affectedMinutes())
+	ir.AffectedMinutes = minutesOf(pr.affected())
 	if p, ok := pr.peak(); ok {
 		ir.PeakUsers = &p
 	}
 	if q := rs.Quarterly; q != nil {
 		for _, t := range q.AnyOf {
-			level := float64(t.Users)
-			if m := pr.minutesAtLeast(level); m > 0 && durationMeets(m, t) {
+			if meetsQuarterly(pr, t) {
 				ir.Quarterly = true
 			}
 		}
@@ -246,36 +263,23 @@ func judgeImpact(cs *caseformat.Case, i int, rs *RuleSet) ImpactResult {
 			unmet = append(unmet, &Unmet{Threshold: &t, Missing: fmt.Sprintf("%s needs %s", thresholdText(t, 0), why), closeness: closenessUnknowable})
 			continue
 		}
-		m := pr.minutesAtLeast(level)
-		if m > 0 && durationMeets(m, t) {
+		d := pr.durationAt(level, t.StrictShare)
+		if d > 0 && durationMeets(d, t) {
 			lv := int64(math.Ceil(level))
-			ir.Met = append(ir.Met, Met{Impact: i, Service: string(im.Service), Category: cat.ID, Minutes: round2(m), Users: &lv,
+			ir.Met = append(ir.Met, Met{Impact: i, Service: string(im.Service), Category: cat.ID, Minutes: minutesOf(d), Users: &lv,
 				PeakUsers: ir.PeakUsers, Threshold: &t,
-				Text: fmt.Sprintf("%s at ≥%s users meets %s", minutesText(m), thousands(lv), thresholdText(t, level))})
+				Text: fmt.Sprintf("%s at %s meets %s", durationText(d), levelText(t, level), thresholdText(t, level))})
 			continue
 		}
 		unmet = append(unmet, missing(pr, t, level))
 	}
 	for pi := range cat.Products {
 		p := cat.Products[pi]
-		uh := pr.userHours()
-		peak, _ := pr.peak()
-		aff := pr.affectedMinutes()
-		switch {
-		case p.ExcludedUnderMinutes > 0 && aff < p.ExcludedUnderMinutes:
-			unmet = append(unmet, &Unmet{Product: &p, HadMinutes: round2(aff), Missing: fmt.Sprintf("outages under %s are excluded from the %s user-hours rule; had %s",
-				minutesText(p.ExcludedUnderMinutes), thousands(int64(p.UserHours)), minutesText(aff)), closeness: aff / p.ExcludedUnderMinutes * 0.99})
-		case p.ExcludedUnderUsers > 0 && peak < p.ExcludedUnderUsers:
-			unmet = append(unmet, &Unmet{Product: &p, HadMinutes: round2(aff), Missing: fmt.Sprintf("outages under %s users are excluded from the %s user-hours rule; peak was %s",
-				thousands(p.ExcludedUnderUsers), thousands(int64(p.UserHours)), thousands(peak)), closeness: float64(peak) / float64(p.ExcludedUnderUsers) * 0.99})
-		case uh >= p.UserHours:
-			uhr := round2(uh)
-			ir.Met = append(ir.Met, Met{Impact: i, Service: string(im.Service), Category: cat.ID, Minutes: round2(aff), Users: ir.PeakUsers,
-				PeakUsers: ir.PeakUsers, UserHours: &uhr, Product: &p,
-				Text: fmt.Sprintf("%s user-hours meets hours × users ≥ %s", thousands(int64(uh)), thousands(int64(p.UserHours)))})
-		default:
-			unmet = append(unmet, &Unmet{Product: &p, HadMinutes: round2(aff), Missing: fmt.Sprintf("needed hours × users ≥ %s; had %s",
-				thousands(int64(p.UserHours)), thousands(int64(uh))), closeness: uh / p.UserHours})
+		if m, u := judgeProduct(pr, p); m != nil {
+			m.Impact, m.Service, m.Category, m.PeakUsers = i, string(im.Service), cat.ID, ir.PeakUsers
+			ir.Met = append(ir.Met, *m)
+		} else {
+			unmet = append(unmet, u)
 		}
 	}
 	ir.Serious = len(ir.Met) > 0
@@ -288,6 +292,44 @@ func judgeImpact(cs *caseformat.Case, i int, rs *RuleSet) ImpactResult {
 		}
 	}
 	return ir
+}
+
+// meetsQuarterly applies one line of the quarterly-report rule. A users-only
+// line needs only a moment at that level, so a reported peak decides it
+// even before the duration is known.
+func meetsQuarterly(pr profile, t Threshold) bool {
+	if t.Minutes <= 0 && t.Users > 0 {
+		peak, ok := pr.peak()
+		return ok && peak >= t.Users
+	}
+	d := pr.durationAt(float64(t.Users), false)
+	return d > 0 && durationMeets(d, t)
+}
+
+// judgeProduct applies an hours × users rule.
+func judgeProduct(pr profile, p ProductRule) (*Met, *Unmet) {
+	uh := pr.userHours()
+	peak, _ := pr.peak()
+	aff := pr.affected()
+	u := &Unmet{Product: &p, HadMinutes: minutesOf(aff)}
+	switch {
+	case p.ExcludedUnderMinutes > 0 && aff < time.Duration(p.ExcludedUnderMinutes*float64(time.Minute)):
+		u.Missing = fmt.Sprintf("outages under %s are excluded from the %s user-hours rule; had %s",
+			durationText(time.Duration(p.ExcludedUnderMinutes*float64(time.Minute))), thousands(int64(p.UserHours)), durationText(aff))
+		u.closeness = aff.Minutes() / p.ExcludedUnderMinutes * 0.99
+	case p.ExcludedUnderUsers > 0 && peak < p.ExcludedUnderUsers:
+		u.Missing = fmt.Sprintf("outages under %s users are excluded from the %s user-hours rule; peak was %s",
+			thousands(p.ExcludedUnderUsers), thousands(int64(p.UserHours)), thousands(peak))
+		u.closeness = float64(peak) / float64(p.ExcludedUnderUsers) * 0.99
+	case uh >= p.UserHours:
+		uhr := math.Floor(uh*100) / 100
+		return &Met{Minutes: minutesOf(aff), Users: &peak, UserHours: &uhr, Product: &p,
+			Text: fmt.Sprintf("%s user-hours meets hours × users ≥ %s", thousands(int64(uh)), thousands(int64(p.UserHours)))}, nil
+	default:
+		u.Missing = fmt.Sprintf("needed hours × users ≥ %s; had %s", thousands(int64(p.UserHours)), thousands(int64(uh)))
+		u.closeness = uh / p.UserHours
+	}
+	return nil, u
 }
 
 // levelOf is the number of users a threshold needs at once, or why it
@@ -306,64 +348,83 @@ func levelOf(t Threshold, im *caseformat.Impact) (float64, string) {
 func missing(pr profile, t Threshold, level float64) *Unmet {
 	u := &Unmet{Threshold: &t}
 	peak, known := pr.peak()
-	need := thresholdText(t, level)
+	needText := thresholdText(t, level)
 	switch {
 	case len(pr.segments) == 0:
-		u.Missing = fmt.Sprintf("needed %s; the duration is unknown", need)
+		u.Missing = fmt.Sprintf("needed %s; the duration is unknown", needText)
 	case !known:
-		u.Missing = fmt.Sprintf("needed %s; users were not counted (had %s affected)", need, minutesText(pr.affectedMinutes()))
-	case float64(peak) >= level:
-		m := pr.minutesAtLeast(level)
-		u.HadMinutes = round2(m)
-		u.Missing = fmt.Sprintf("needed %s; had %s", need, minutesText(m))
-		u.closeness = m / t.Minutes
-		if t.Strict && u.closeness >= 1 {
-			u.closeness = 0.999
+		u.Missing = fmt.Sprintf("needed %s; users were not counted (had %s affected)", needText, durationText(pr.affected()))
+	case levelMeets(peak, level, t.StrictShare):
+		d := pr.durationAt(level, t.StrictShare)
+		u.HadMinutes = minutesOf(d)
+		u.Missing = fmt.Sprintf("needed %s; had %s", needText, durationText(d))
+		u.closeness = float64(d) / float64(need(t))
+		if u.closeness >= 1 {
+			u.closeness = 0.999 // a strict duration exactly reached
 		}
 	default:
-		m := pr.minutesAtLeast(float64(peak))
-		u.HadMinutes = round2(m)
-		u.Missing = fmt.Sprintf("needed %s; peak was %s users (for %s)", need, thousands(peak), minutesText(m))
-		u.closeness = float64(peak) / level * math.Min(1, m/t.Minutes)
+		d := pr.durationAt(float64(peak), false)
+		u.HadMinutes = minutesOf(d)
+		u.Missing = fmt.Sprintf("needed %s; peak was %s users (for %s)", needText, thousands(peak), durationText(d))
+		u.closeness = float64(peak) / level * math.Min(1, float64(d)/float64(need(t)))
 	}
 	return u
 }
 
-// categoryFor returns the first category of rs that selects the impact.
-func (rs *RuleSet) categoryFor(cs *caseformat.Case, im *caseformat.Impact) *Category {
+// categoryFor returns the first category of rs that selects the impact,
+// and notes on categories of its service passed over for want of a fact.
+func (rs *RuleSet) categoryFor(cs *caseformat.Case, im *caseformat.Impact) (*Category, []string) {
+	var notes []string
 	for i := range rs.Categories {
 		c := &rs.Categories[i]
-		if slices.Contains(c.Services, im.Service) && c.When.selects(cs, im) {
-			return c
+		if !slices.Contains(c.Services, im.Service) {
+			continue
+		}
+		ok, lacking := c.When.selects(cs, im)
+		if ok {
+			return c, notes
+		}
+		if len(lacking) > 0 {
+			notes = append(notes, fmt.Sprintf("category %s (%s) was not considered: %s not given", c.ID, c.NameEN, strings.Join(lacking, ", ")))
 		}
 	}
-	return nil
+	return nil, notes
 }
 
-func (s *Selector) selects(cs *caseformat.Case, im *caseformat.Impact) bool {
+// selects reports whether the selector takes the impact, and which of the
+// facts it needs the report lacks.
+func (s *Selector) selects(cs *caseformat.Case, im *caseformat.Impact) (bool, []string) {
 	if s == nil {
-		return true
+		return true, nil
 	}
-	if s.MinMonthlyActiveUsers != nil && (im.MonthlyActiveUsers == nil || *im.MonthlyActiveUsers < *s.MinMonthlyActiveUsers) {
-		return false
+	var lacking []string
+	ok := true
+	if s.MinMonthlyActiveUsers != nil {
+		if im.MonthlyActiveUsers == nil {
+			lacking, ok = append(lacking, "monthly_active_users"), false
+		} else if *im.MonthlyActiveUsers < *s.MinMonthlyActiveUsers {
+			return false, nil
+		}
 	}
-	if s.MediatesCommunications != nil && (im.MediatesCommunications == nil || *im.MediatesCommunications != *s.MediatesCommunications) {
-		return false
+	if s.MediatesCommunications != nil {
+		if im.MediatesCommunications == nil {
+			lacking, ok = append(lacking, "mediates_communications"), false
+		} else if *im.MediatesCommunications != *s.MediatesCommunications {
+			return false, nil
+		}
 	}
-	if s.OperatorRole != "" && !slices.ContainsFunc(cs.Operators, func(o caseformat.Operator) bool { return o.Role == s.OperatorRole }) {
-		return false
+	if s.AllOperatorsRole != "" && (len(cs.Operators) == 0 ||
+		slices.ContainsFunc(cs.Operators, func(o caseformat.Operator) bool { return o.Role != s.AllOperatorsRole })) {
+		return false, nil
 	}
 	for k, want := range s.Extension {
-		raw, ok := im.Extra[k]
-		if !ok {
-			return false
-		}
+		raw, present := im.Extra[k]
 		var got string
-		if json.Unmarshal(bytes.TrimSpace(raw), &got) != nil || got != want {
-			return false
+		if !present || json.Unmarshal(bytes.TrimSpace(raw), &got) != nil || got != want {
+			return false, nil
 		}
 	}
-	return true
+	return ok, lacking
 }
 
 func (r *Result) explain(format string, args ...any) {
@@ -394,8 +455,6 @@ func (r *Result) explainImpact(ir ImpactResult) {
 		r.explain("%s, %s: no threshold met; closest: %s.", head, basis, ir.Closest.Missing)
 	}
 }
-
-func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 func capitalise(s string) string {
 	if s == "" {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -177,10 +178,20 @@ func TestTimelineRules(t *testing.T) {
 		{"a tail above the line counts", "", accident(imp(internet,
 			per("2022-07-02 01:00", "2022-07-02 01:50", 400000),
 			per("2022-07-02 01:50", "2022-07-02 03:00", 30000))), want{serious: true, met: "120 min at ≥30,000 users"}},
-		// Overlapping periods are different users: they add.
-		{"overlapping areas add", "", accident(imp(internet,
+		// Overlapping periods contradict each other (the decoder refuses
+		// them); the engine never counts anyone twice: the larger number
+		// holds.
+		{"overlapping periods do not add", "", accident(imp(internet,
 			per("2022-07-02 01:00", "2022-07-02 03:30", 20000),
-			per("2022-07-02 01:30", "2022-07-02 03:30", 15000))), want{serious: true, met: "120 min at ≥30,000 users"}},
+			per("2022-07-02 01:30", "2022-07-02 03:30", 15000))), want{quarterly: true, missing: "peak was 20,000 users (for 150 min)"}},
+		// Periods with no one affected are not outage time.
+		{"zero-user periods are not affected time", "", accident(imp(internet,
+			per("2022-07-02 01:00", "2022-07-02 01:30", 1000),
+			per("2022-07-02 01:30", "2022-07-02 05:00", 0))), want{missing: "peak was 1,000 users (for 30 min)"}},
+		// Durations are exact: 59 min 59.5 s is not 60 min.
+		{"half a second short of an hour", "", with(window(voiceEm, "2022-07-02", 60, 30000), func(c *caseformat.Case) {
+			c.Impacts[0].Timeline[0].To = c.Impacts[0].Timeline[0].To.Add(-500 * time.Millisecond)
+		}), want{quarterly: true, missing: "needed ≥60 min at ≥30,000 users; had 59 min 59 s"}},
 		// No timeline: peak × the whole duration, flagged.
 		{"peak × duration", "", with(accident(), func(c *caseformat.Case) {
 			c.OccurredAt = jst("2022-07-02 01:00")
@@ -188,9 +199,15 @@ func TestTimelineRules(t *testing.T) {
 			c.RecoveredAt = &rec
 			c.Impacts = []caseformat.Impact{{Service: internet, PeakUsers: n(50000), UserUnit: caseformat.UnitPeople}}
 		}), want{serious: true, basis: rules.BasisPeakXDuration, met: "180 min at ≥30,000 users"}},
+		// No duration yet: nothing serious, but ≥30,000 users already make
+		// it a quarterly-report accident.
 		{"peak × duration without a recovery time", "", with(accident(), func(c *caseformat.Case) {
 			c.OccurredAt = jst("2022-07-02 01:00")
 			c.Impacts = []caseformat.Impact{{Service: internet, PeakUsers: n(5000000), UserUnit: caseformat.UnitPeople}}
+		}), want{quarterly: true, basis: rules.BasisPeakXDuration, missing: "the duration is unknown"}},
+		{"no recovery time and few users", "", with(accident(), func(c *caseformat.Case) {
+			c.OccurredAt = jst("2022-07-02 01:00")
+			c.Impacts = []caseformat.Impact{{Service: internet, PeakUsers: n(29999), UserUnit: caseformat.UnitPeople}}
 		}), want{basis: rules.BasisPeakXDuration, missing: "the duration is unknown"}},
 		// One accident, several services: judged each; serious if any is.
 		{"multi-service: voice with emergency calls makes it serious", "", accident(
@@ -245,6 +262,13 @@ func TestSpecialRules(t *testing.T) {
 		// The dev case 2020-002: no timeline, no users, 2.5 Gbps.
 		{"deemed users with peak × duration", "", with(capacity("2021-01-10", 2.5, 600), func(c *caseformat.Case) { c.Impacts[0].Timeline = nil }),
 			want{serious: true, basis: rules.BasisPeakXDuration}},
+		// Deemed users are "≥30,000", never a sum: overlapping uncounted
+		// periods do not make 100,000.
+		{"deemed users do not add up", "", with(capacity("2021-01-10", 3, 70), func(c *caseformat.Case) {
+			c.Impacts[0].Service = voice
+			p := c.Impacts[0].Timeline[0]
+			c.Impacts[0].Timeline = []caseformat.Period{p, p, p, p}
+		}), want{quarterly: true, missing: "had 70 min"}},
 		// LPWA counts contracts: ≥12 h and ≥30,000; ≥2 h and ≥1,000,000.
 		{"LPWA 12 h at 30,000 contracts", "", lpwaCase("2021-01-10", 720, 30000, caseformat.UnitContracts), want{serious: true, met: "≥720 min at ≥30,000 users"}},
 		{"LPWA 719 min at 30,000 contracts", "", lpwaCase("2021-01-10", 719, 30000, caseformat.UnitContracts), want{quarterly: true, missing: "had 719 min"}},
@@ -327,6 +351,11 @@ func TestForeignRegimes(t *testing.T) {
 		{"uk MVNO 8 h at 10,000 but 10 %", "uk", mvno(subs(window(internet, day, 480, 10000), 100000)), want{missing: "≥25 % of subscribers"}},
 		{"uk MVNO 8 h at 25 %", "uk", mvno(subs(window(internet, day, 480, 25000), 100000)), want{serious: true}},
 		{"uk MVNO without subscriber numbers", "uk", mvno(window(internet, day, 480, 25000)), want{missing: "needs total_subscribers"}},
+		// A wholesale accident reported by the network operator and its MVNO
+		// is judged by the fixed lines.
+		{"uk wholesale provider and customer", "uk", with(window(internet, day, 600, 500000), func(c *caseformat.Case) {
+			c.Operators = []caseformat.Operator{{Name: "MNO", Role: caseformat.RoleWholesaleProvider}, {Name: "MVNO", Role: caseformat.RoleWholesaleCustomer}}
+		}), want{serious: true}},
 		{"uk does not judge voice", "uk", window(voiceEm, day, 600, 1000000), want{}},
 		// EU: hours × users ≥ 1,000,000 (outages under 1 h or 25,000 users excluded).
 		{"eu 4 h × 250,000", "eu", window(internet, day, 240, 250000), want{serious: true, met: "1,000,000 user-hours"}},
@@ -336,7 +365,10 @@ func TestForeignRegimes(t *testing.T) {
 		// EU share bands: more than 6 h at 2–5 % of subscribers.
 		{"eu 361 min at 2 %", "eu", subs(window(internet, day, 361, 20000), 1000000), want{serious: true, met: ">360 min at ≥2 % of subscribers"}},
 		{"eu exactly 6 h at 2 % is not more than 6 h", "eu", subs(window(internet, day, 360, 20000), 1000000), want{}},
-		{"eu 61 min at 15 %", "eu", subs(window(internet, day, 61, 15000), 100000), want{serious: true}},
+		// The last band is "more than 15 %".
+		{"eu 61 min at just over 15 %", "eu", subs(window(internet, day, 61, 15001), 100000), want{serious: true, met: "61 min at >15,000 users"}},
+		{"eu 61 min at exactly 15 %", "eu", subs(window(internet, day, 61, 15000), 100000), want{missing: ">15 % of subscribers"}},
+		{"eu 121 min at exactly 15 % falls in the 10–15 % band", "eu", subs(window(internet, day, 121, 15000), 100000), want{serious: true, met: ">120 min at ≥10 % of subscribers"}},
 		// Germany: hours × users ≥ 1,000,000, no exclusions.
 		{"de 30 min × 2,000,000", "de", window(internet, day, 30, 2000000), want{serious: true}},
 		{"de 30 min × 1,999,999", "de", window(internet, day, 30, 1999999), want{}},
@@ -353,4 +385,29 @@ func TestForeignRegimes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, strings.Join(r.Impacts[0].Notes, " "), "not reportable")
 	assert.Equal(t, rules.StatusForeign, r.RuleSetStatus)
+}
+
+// Where a report leaves out something that changes the judgement, the
+// result says so.
+func TestNotesOnMissingOrOddFacts(t *testing.T) {
+	c := catalog(t)
+	notes := func(cs caseformat.Case, id string) string {
+		r, err := c.Classify(cs, id)
+		require.NoError(t, err)
+		return strings.Join(r.Impacts[0].Notes, "\n")
+	}
+	// A free service with no MAU cannot be put in the draft's large-service line.
+	free := window(freeNet, "2024-02-01", 240, 100000)
+	free.Impacts[0].MediatesCommunications = boolp(true)
+	assert.Contains(t, notes(free, "proposal-2025"), "category large_free_mediating (free internet services with 10M+ monthly active users that mediate communications) was not considered: monthly_active_users not given")
+	// LPWA numbers in the default unit are counted as contracts, with a word.
+	assert.Contains(t, notes(window(lpwa, "2021-01-10", 800, 40000), ""), "given in people and are counted as contracts")
+	// A timeline above the reported peak.
+	odd := window(internet, "2021-01-10", 100, 50000)
+	odd.Impacts[0].PeakUsers = n(40000)
+	assert.Contains(t, notes(odd, ""), "the timeline reaches 50,000 users, more than peak_users (40,000)")
+	// Rule sets without a quarterly category say so.
+	r, err := c.Classify(window(voice, "1990-01-10", 300, 20000), "")
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(r.Explanation, "\n"), "which has no quarterly-report category")
 }

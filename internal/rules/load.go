@@ -193,8 +193,8 @@ func validateRuleSet(rs *RuleSet, base string) []string {
 		if c.CountUnit != "" && !slices.Contains(caseformat.UserUnits, c.CountUnit) {
 			bad("%s.count_unit: unknown unit %q", at, c.CountUnit)
 		}
-		if w := c.When; w != nil && w.OperatorRole != "" && !slices.Contains(caseformat.Roles, w.OperatorRole) {
-			bad("%s.when.operator_role: unknown role %q", at, w.OperatorRole)
+		if w := c.When; w != nil && w.AllOperatorsRole != "" && !slices.Contains(caseformat.Roles, w.AllOperatorsRole) {
+			bad("%s.when.all_operators_role: unknown role %q", at, w.AllOperatorsRole)
 		}
 		if len(c.Serious) == 0 && len(c.Products) == 0 && !c.NotReportable {
 			bad("%s: no thresholds; give serious or products, or mark it not_reportable", at)
@@ -221,6 +221,9 @@ func validateThreshold(t Threshold, at string, serious bool) []string {
 	}
 	if t.Users > 0 && t.Share > 0 {
 		p = append(p, at+": give users or share, not both")
+	}
+	if t.StrictShare && t.Share <= 0 {
+		p = append(p, at+": strict_share without share")
 	}
 	if t.Share > 1 {
 		p = append(p, fmt.Sprintf("%s.share: a fraction of subscribers (0.25 = 25 %%), got %g", at, t.Share))

@@ -33,9 +33,10 @@ func (c *Catalog) judgeNearMiss(cs *caseformat.Case, rs *RuleSet, r *Result) {
 	}
 	if nm != nil {
 		r.NearMissRules = nm.ID
-		rep, reason := nm.judge(cs.NearMiss)
+		rep, reason, lacking := nm.judge(cs.NearMiss)
 		r.NearMissReportable = &rep
 		r.NearMissReason = reason
+		r.NearMissMissingFacts = lacking
 	}
 	verdict := "not reportable"
 	if *r.NearMissReportable {
@@ -44,38 +45,58 @@ func (c *Catalog) judgeNearMiss(cs *caseformat.Case, rs *RuleSet, r *Result) {
 	r.explain("Near-miss %s: %s.", verdict, r.NearMissReason)
 }
 
-// judge applies the first rule of the situation whose facts all hold.
-func (nm *NearMissRules) judge(n *caseformat.NearMiss) (bool, string) {
+// judge applies the first rule of the situation whose facts all hold. When
+// no rule decides for want of facts, the answer is "not reportable" with the
+// facts that would decide it: those every undecided rule lacks, if any,
+// else all that any of them lacks.
+func (nm *NearMissRules) judge(n *caseformat.NearMiss) (bool, string, []string) {
 	if n == nil {
-		return false, fmt.Sprintf("under near-miss rules %s: the near_miss facts (situation and what happened) were not reported", nm.ID)
+		return false, fmt.Sprintf("under near-miss rules %s: the near_miss facts (situation and what happened) were not reported", nm.ID), []string{"situation"}
 	}
 	i := slices.IndexFunc(nm.Situations, func(s SituationRules) bool { return s.Situation == n.Situation })
 	if i < 0 {
-		return false, fmt.Sprintf("under near-miss rules %s: %s is not a near-miss situation", nm.ID, n.Situation)
+		return false, fmt.Sprintf("under near-miss rules %s: %s is none of the near-miss situations; not reportable as a near-miss unless the secretariat decides otherwise", nm.ID, n.Situation), nil
 	}
 	sit := nm.Situations[i]
-	missing := map[string]bool{}
+	var undecided [][]string
 	for _, rule := range sit.Rules {
 		holds, lacking := rule.holds(n)
 		if len(lacking) > 0 {
-			for _, f := range lacking {
-				missing[f] = true
-			}
+			undecided = append(undecided, lacking)
 			continue
 		}
 		if holds {
-			return rule.Reportable, fmt.Sprintf("under near-miss rules %s (%s): %s", nm.ID, sit.NameEN, rule.Reason)
+			return rule.Reportable, fmt.Sprintf("under near-miss rules %s (%s): %s", nm.ID, sit.NameEN, rule.Reason), nil
 		}
 	}
-	names := make([]string, 0, len(missing))
-	for f := range missing {
-		names = append(names, f)
+	if len(undecided) == 0 {
+		return false, fmt.Sprintf("under near-miss rules %s (%s): no rule makes this situation reportable", nm.ID, sit.NameEN), nil
 	}
-	sort.Strings(names)
-	if len(names) > 0 {
-		return false, fmt.Sprintf("under near-miss rules %s (%s): cannot be judged without %s", nm.ID, sit.NameEN, strings.Join(names, ", "))
+	facts := decidingFacts(undecided)
+	return false, fmt.Sprintf("under near-miss rules %s (%s): cannot be judged without %s", nm.ID, sit.NameEN, strings.Join(facts, ", ")), facts
+}
+
+// decidingFacts picks, from the facts each undecided rule lacks, those all
+// of them lack (they choose the branch); failing that, every one.
+func decidingFacts(undecided [][]string) []string {
+	count := map[string]int{}
+	for _, lacking := range undecided {
+		for _, f := range lacking {
+			count[f]++
+		}
 	}
-	return false, fmt.Sprintf("under near-miss rules %s (%s): no rule makes this situation reportable", nm.ID, sit.NameEN)
+	var all, common []string
+	for f, n := range count {
+		all = append(all, f)
+		if n == len(undecided) {
+			common = append(common, f)
+		}
+	}
+	if len(common) > 0 {
+		all = common
+	}
+	sort.Strings(all)
+	return all
 }
 
 // holds reports whether every fact of the rule holds, and which facts the

@@ -40,13 +40,15 @@ func TestNearMissRules(t *testing.T) {
 		{"voice congestion, priority calls kept flowing", "proposal-2025", &caseformat.NearMiss{Situation: "capacity_exceeded", CauseOrigin: "legitimate_crowd", Traffic: "voice", PriorityCallsFailed: F}, day, false, "kept priority calls flowing"},
 		{"DDoS not blocked, legitimate traffic degraded", "proposal-2025", &caseformat.NearMiss{Situation: "capacity_exceeded", CauseOrigin: "attack", Traffic: "data", AttackBlocked: F, LegitTrafficDegraded: T}, day, true, "could not be blocked"},
 		{"DDoS blocked, quality kept", "proposal-2025", &caseformat.NearMiss{Situation: "capacity_exceeded", CauseOrigin: "attack", Traffic: "data", AttackBlocked: T, LegitTrafficDegraded: F}, day, false, "kept its quality"},
+		{"DDoS blocked but not enough", "proposal-2025", &caseformat.NearMiss{Situation: "capacity_exceeded", CauseOrigin: "attack", Traffic: "data", AttackBlocked: T, LegitTrafficDegraded: T}, day, true, "could not be blocked enough"},
+		{"capacity: only the branch-choosing fact is asked for", "proposal-2025", &caseformat.NearMiss{Situation: "capacity_exceeded", Traffic: "data"}, day, false, "cannot be judged without cause_origin"},
 		{"crowd on a best-effort data service", "proposal-2025", &caseformat.NearMiss{Situation: "capacity_exceeded", CauseOrigin: "legitimate_crowd", Traffic: "data", BestEffort: T}, day, false, "best-effort"},
 		{"capacity under the 2023 rules", "", &caseformat.NearMiss{Situation: "capacity_exceeded", CauseOrigin: "legitimate_crowd", Traffic: "data", BestEffort: T}, day, true, "no exception by cause"},
 		{"wrong config, rollback restored service (draft)", "proposal-2025", &caseformat.NearMiss{Situation: "wrong_config_or_software", RolledBackPromptly: T}, day, false, "rollback"},
 		{"wrong config, no prompt rollback (draft)", "proposal-2025", &caseformat.NearMiss{Situation: "wrong_config_or_software", RolledBackPromptly: F}, day, true, "did not restore"},
 		{"wrong config, rolled back (2023)", "", &caseformat.NearMiss{Situation: "wrong_config_or_software", RolledBackPromptly: T}, day, true, "no exception for a prompt rollback"},
 		{"satellite (draft)", "proposal-2025", &caseformat.NearMiss{Situation: "satellite"}, day, true, "under study"},
-		{"not a near-miss situation", "", &caseformat.NearMiss{Situation: "other"}, day, false, "is not a near-miss situation"},
+		{"not a near-miss situation", "", &caseformat.NearMiss{Situation: "other"}, day, false, "is none of the near-miss situations"},
 		{"no facts at all", "", nil, day, false, "were not reported"},
 		{"a foreign regime has none", "uk", &caseformat.NearMiss{Situation: "satellite"}, day, false, "has no near-miss reporting"},
 		{"an older rule set on request uses the rules in force", "2015", &caseformat.NearMiss{Situation: "satellite"}, day, true, "under near-miss rules 2023"},
@@ -68,4 +70,16 @@ func TestNearMissRules(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, r.NearMissReportable)
 	assert.Empty(t, r.NearMissReason)
+}
+
+// A verdict that awaits facts names just the facts that would decide it.
+func TestNearMissMissingFacts(t *testing.T) {
+	c := catalog(t)
+	r, err := c.Classify(nearMiss("2024-08-01", &caseformat.NearMiss{Situation: "capacity_exceeded", Traffic: "data"}), "proposal-2025")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"cause_origin"}, r.NearMissMissingFacts)
+	r, err = c.Classify(nearMiss("2024-08-01", &caseformat.NearMiss{Situation: "failover_failure", SwitchedPromptly: boolp(false)}), "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"noticed_promptly"}, r.NearMissMissingFacts)
+	assert.False(t, *r.NearMissReportable)
 }

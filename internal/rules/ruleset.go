@@ -113,8 +113,9 @@ type Category struct {
 type Selector struct {
 	MinMonthlyActiveUsers  *int64 `yaml:"min_monthly_active_users" json:"min_monthly_active_users,omitempty"`
 	MediatesCommunications *bool  `yaml:"mediates_communications" json:"mediates_communications,omitempty"`
-	// OperatorRole: some operator of the case has this role.
-	OperatorRole caseformat.Role `yaml:"operator_role" json:"operator_role,omitempty"`
+	// AllOperatorsRole: every operator of the case has this role (say, an
+	// accident reported by wholesale customers alone).
+	AllOperatorsRole caseformat.Role `yaml:"all_operators_role" json:"all_operators_role,omitempty"`
 	// Extension: the impact carries these unknown (extension) fields with
 	// these string values.
 	Extension map[string]string `yaml:"extension" json:"extension,omitempty"`
@@ -122,13 +123,15 @@ type Selector struct {
 
 // Threshold is "at least Minutes with at least Users users" (以上, inclusive),
 // or with at least Share of the operator's subscribers. Strict makes the
-// duration exclusive ("more than 8 h"). A threshold without users or share
-// counts any affected time; one without minutes needs only a moment.
+// duration exclusive ("more than 8 h"), StrictShare the share ("more than
+// 15 %"). A threshold without users or share counts any affected time; one
+// without minutes needs only a moment.
 type Threshold struct {
-	Minutes float64 `yaml:"minutes" json:"minutes,omitempty"`
-	Strict  bool    `yaml:"strict" json:"strict,omitempty"`
-	Users   int64   `yaml:"users" json:"users,omitempty"`
-	Share   float64 `yaml:"share" json:"share,omitempty"`
+	Minutes     float64 `yaml:"minutes" json:"minutes,omitempty"`
+	Strict      bool    `yaml:"strict" json:"strict,omitempty"`
+	Users       int64   `yaml:"users" json:"users,omitempty"`
+	Share       float64 `yaml:"share" json:"share,omitempty"`
+	StrictShare bool    `yaml:"strict_share" json:"strict_share,omitempty"`
 }
 
 // ProductRule is "hours × users" at least UserHours, integrated over the

@@ -28,13 +28,16 @@ func thousands(n int64) string {
 	return b.String()
 }
 
-// minutesText writes a duration: "49 min", "87.5 min".
-func minutesText(m float64) string {
-	r := math.Round(m*10) / 10
-	if r == math.Trunc(r) {
-		return thousands(int64(r)) + " min"
+// durationText writes a duration in minutes, as the ordinance counts, with
+// any odd seconds rounded down: "87 min", "59 min 59 s". Rounding down keeps
+// a text from showing a threshold as reached when it was not.
+func durationText(d time.Duration) string {
+	m := int64(d / time.Minute)
+	s := int64((d % time.Minute) / time.Second)
+	if s == 0 {
+		return thousands(m) + " min"
 	}
-	return strconv.FormatFloat(r, 'f', 1, 64) + " min"
+	return fmt.Sprintf("%s min %d s", thousands(m), s)
 }
 
 func usersText(p *int64) string {
@@ -48,6 +51,15 @@ func percent(f float64) string {
 	return strconv.FormatFloat(f*100, 'f', -1, 64) + " %"
 }
 
+// levelText writes the level a duration was counted at: "≥30,000 users".
+func levelText(t Threshold, level float64) string {
+	op := "≥"
+	if t.StrictShare {
+		op = ">"
+	}
+	return op + thousands(int64(math.Ceil(level))) + " users"
+}
+
 // thresholdText writes a threshold the way the ordinance reads:
 // "≥60 min at ≥30,000 users".
 func thresholdText(t Threshold, level float64) string {
@@ -56,15 +68,19 @@ func thresholdText(t Threshold, level float64) string {
 	case t.Minutes <= 0:
 		dur = "any time"
 	case t.Strict:
-		dur = ">" + minutesText(t.Minutes)
+		dur = ">" + durationText(need(t))
 	default:
-		dur = "≥" + minutesText(t.Minutes)
+		dur = "≥" + durationText(need(t))
+	}
+	shareOp := "≥"
+	if t.StrictShare {
+		shareOp = ">"
 	}
 	switch {
 	case t.Share > 0 && level > 0:
-		return fmt.Sprintf("%s at ≥%s of subscribers (≥%s users)", dur, percent(t.Share), thousands(int64(math.Ceil(level))))
+		return fmt.Sprintf("%s at %s%s of subscribers (%s%s users)", dur, shareOp, percent(t.Share), shareOp, thousands(int64(math.Ceil(level))))
 	case t.Share > 0:
-		return fmt.Sprintf("%s at ≥%s of subscribers", dur, percent(t.Share))
+		return fmt.Sprintf("%s at %s%s of subscribers", dur, shareOp, percent(t.Share))
 	case t.Users > 0:
 		return fmt.Sprintf("%s at ≥%s users", dur, thousands(t.Users))
 	default:
