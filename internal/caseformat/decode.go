@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -35,17 +36,17 @@ const (
 // listing every problem with its JSON path.
 func DecodeCase(data []byte) (Case, error) {
 	var errs Errors
-	root, ok := parseRoot(data, &errs)
-	if !ok {
+	root := parseObject(data, &errs)
+	if root == nil {
 		return Case{}, errs
 	}
-	if _, isFile := root["cases"]; isFile {
-		if _, hasRef := root["ref"]; !hasRef {
+	if _, isFile := root.fields["cases"]; isFile {
+		if _, hasRef := root.fields["ref"]; !hasRef {
 			errs.add("", "expected one case, got a file of cases (%s); give a single case object", Format)
 			return Case{}, errs
 		}
 	}
-	c := decodeCase(&object{path: "", fields: root, errs: &errs})
+	c := decodeCase(root)
 	if len(errs) > 0 {
 		return Case{}, errs
 	}
@@ -57,23 +58,39 @@ func DecodeCase(data []byte) (Case, error) {
 // with the full list of problems.
 func DecodeFile(data []byte) (*File, error) {
 	var errs Errors
-	root, ok := parseRoot(data, &errs)
-	if !ok {
+	if !utf8.Valid(data) {
+		errs.add("", "input is not valid UTF-8")
 		return nil, errs
 	}
-	top := &object{path: "", fields: root, errs: &errs}
-	format := top.str("format", true)
-	if format != "" && format != Format {
-		errs.add("format", "must be %q; got %q", Format, format)
+	// The cases stay raw here: each is kept byte for byte as submitted.
+	var top struct {
+		Format json.RawMessage   `json:"format"`
+		Cases  []json.RawMessage `json:"cases"`
 	}
-	items, present := top.array("cases")
-	if !present {
+	if err := json.Unmarshal(data, &top); err != nil {
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typ) && typ.Field == "cases":
+			errs.add("cases", "must be an array, got %s", article(typ.Value))
+		case errors.As(err, &typ) && typ.Field == "":
+			errs.add("", "must be a JSON object, got %s", article(typ.Value))
+		default:
+			errs.add("", "%s", describeJSONError(data, err))
+		}
+		return nil, errs
+	}
+	var format string
+	if len(top.Format) == 0 || string(top.Format) == "null" {
+		errs.add("format", "required")
+	} else if json.Unmarshal(top.Format, &format) != nil || format != Format {
+		errs.add("format", "must be %q; got %s", Format, top.Format)
+	}
+	if top.Cases == nil {
 		errs.add("cases", "required")
 	}
-	f := &File{Cases: make([]Case, 0, len(items)), Raw: make([]json.RawMessage, 0, len(items))}
-	for i, raw := range items {
-		p := index("cases", i)
-		o := asObject(raw, p, &errs)
+	f := &File{Cases: make([]Case, 0, len(top.Cases)), Raw: make([]json.RawMessage, 0, len(top.Cases))}
+	for i, raw := range top.Cases {
+		o := asObject(parseValue(raw), index("cases", i), &errs)
 		if o == nil {
 			continue
 		}
@@ -86,22 +103,34 @@ func DecodeFile(data []byte) (*File, error) {
 	return f, nil
 }
 
-// parseRoot parses the input as one JSON object.
-func parseRoot(data []byte, errs *Errors) (map[string]json.RawMessage, bool) {
+// parseObject parses the whole input as one JSON object.
+func parseObject(data []byte, errs *Errors) *object {
 	if !utf8.Valid(data) {
 		errs.add("", "input is not valid UTF-8")
-		return nil, false
+		return nil
 	}
-	var root map[string]json.RawMessage
-	if err := json.Unmarshal(data, &root); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		errs.add("", "%s", describeJSONError(data, err))
-		return nil, false
+		return nil
 	}
-	if root == nil {
-		errs.add("", "must be a JSON object, got null")
-		return nil, false
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := lineCol(data, dec.InputOffset())
+		errs.add("", "invalid JSON at line %d, column %d: more after the end of the value", line, col)
+		return nil
 	}
-	return root, true
+	return asObject(v, "", errs)
+}
+
+// parseValue parses JSON already known to be valid (numbers kept as written).
+func parseValue(raw json.RawMessage) any {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	_ = dec.Decode(&v)
+	return v
 }
 
 // describeJSONError turns a decoding error into a message with line and column.
@@ -113,7 +142,12 @@ func describeJSONError(data []byte, err error) string {
 		line, col := lineCol(data, syn.Offset)
 		return fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, syn.Error())
 	case errors.As(err, &typ):
-		return fmt.Sprintf("must be a JSON object, got %s", typ.Value)
+		return fmt.Sprintf("must be a JSON object, got %s", article(typ.Value))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		line, col := lineCol(data, int64(len(data)))
+		return fmt.Sprintf("invalid JSON at line %d, column %d: the input ends in the middle of a value", line, col)
+	case errors.Is(err, io.EOF):
+		return "empty input; expected a JSON object"
 	default:
 		return "invalid JSON: " + err.Error()
 	}
@@ -322,40 +356,44 @@ func decodeNearMiss(o *object) *NearMiss {
 	return n
 }
 
-// object reads the fields of one JSON object, recording what it used so the
-// rest can be kept as unknown fields.
+// object reads the fields of one JSON object (parsed with UseNumber),
+// recording what it used so the rest can be kept as unknown fields.
 type object struct {
 	path   string
-	fields map[string]json.RawMessage
+	fields map[string]any
 	used   map[string]bool
 	errs   *Errors
 }
 
-// asObject parses raw as a JSON object, or records why it is not one.
-func asObject(raw json.RawMessage, path string, errs *Errors) *object {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		errs.add(path, "must be an object, got %s", jsonKind(raw))
+// asObject takes v as a JSON object, or records why it is not one.
+func asObject(v any, path string, errs *Errors) *object {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if path == "" {
+			errs.add(path, "must be a JSON object, got %s", jsonKind(v))
+		} else {
+			errs.add(path, "must be an object, got %s", jsonKind(v))
+		}
 		return nil
 	}
 	return &object{path: path, fields: m, errs: errs}
 }
 
-// get returns a field's raw value; absent and null are both "not given".
-func (o *object) get(name string) (json.RawMessage, bool) {
+// get returns a field's value; absent and null are both "not given".
+func (o *object) get(name string) (any, bool) {
 	if o.used == nil {
 		o.used = map[string]bool{}
 	}
 	o.used[name] = true
-	raw, ok := o.fields[name]
-	if !ok || string(bytes.TrimSpace(raw)) == "null" {
+	v, ok := o.fields[name]
+	if !ok || v == nil {
 		return nil, false
 	}
-	return raw, true
+	return v, true
 }
 
 func (o *object) str(name string, required bool) string {
-	raw, ok := o.get(name)
+	v, ok := o.get(name)
 	p := child(o.path, name)
 	if !ok {
 		if required {
@@ -363,9 +401,9 @@ func (o *object) str(name string, required bool) string {
 		}
 		return ""
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		o.errs.add(p, "must be a string, got %s", jsonKind(raw))
+	s, isStr := v.(string)
+	if !isStr {
+		o.errs.add(p, "must be a string, got %s", jsonKind(v))
 		return ""
 	}
 	if strings.ContainsRune(s, 0) {
@@ -401,36 +439,53 @@ func (o *object) enum(name string, allowed []string, def string, required bool) 
 }
 
 func (o *object) bool(name string) *bool {
-	raw, ok := o.get(name)
+	v, ok := o.get(name)
 	if !ok {
 		return nil
 	}
-	var b bool
-	if err := json.Unmarshal(raw, &b); err != nil {
-		o.errs.add(child(o.path, name), "must be true or false, got %s", jsonKind(raw))
+	b, isBool := v.(bool)
+	if !isBool {
+		o.errs.add(child(o.path, name), "must be true or false, got %s", jsonKind(v))
 		return nil
 	}
 	return &b
 }
 
+// number returns a field's JSON number as written.
+func (o *object) number(name string, required bool) (json.Number, bool) {
+	v, ok := o.get(name)
+	p := child(o.path, name)
+	if !ok {
+		if required {
+			o.errs.add(p, "required")
+		}
+		return "", false
+	}
+	num, isNum := v.(json.Number)
+	if !isNum {
+		o.errs.add(p, "must be a number, got %s", jsonKind(v))
+		return "", false
+	}
+	return num, true
+}
+
 // count reads a non-negative whole number (users, subscribers).
 func (o *object) count(name string) *int64 {
-	raw, ok := o.get(name)
+	num, ok := o.number(name, false)
 	if !ok {
 		return nil
 	}
 	p := child(o.path, name)
-	var num json.Number
-	if err := json.Unmarshal(raw, &num); err != nil {
-		o.errs.add(p, "must be a number, got %s", jsonKind(raw))
-		return nil
-	}
 	n, err := strconv.ParseInt(num.String(), 10, 64)
 	if err != nil {
 		// Accept 30000.0 or 3e4, which are whole numbers written oddly.
 		f, ferr := strconv.ParseFloat(num.String(), 64)
-		if ferr != nil || f != math.Trunc(f) || f > math.MaxInt64/2 || f < math.MinInt64/2 {
-			o.errs.add(p, "must be a whole number, got %s", num)
+		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > maxCount {
+			if ferr == nil && f == math.Trunc(f) {
+				o.errs.add(p, "must be at most %d, got %s", int64(maxCount), num)
+			} else {
+				o.errs.add(p, "must be a whole number, got %s", num)
+			}
 			return nil
 		}
 		n = int64(f)
@@ -448,19 +503,11 @@ func (o *object) count(name string) *int64 {
 
 // float reads a non-negative number (minutes, Gbps).
 func (o *object) float(name string, required bool) *float64 {
-	raw, ok := o.get(name)
-	p := child(o.path, name)
+	num, ok := o.number(name, required)
 	if !ok {
-		if required {
-			o.errs.add(p, "required")
-		}
 		return nil
 	}
-	var num json.Number
-	if err := json.Unmarshal(raw, &num); err != nil {
-		o.errs.add(p, "must be a number, got %s", jsonKind(raw))
-		return nil
-	}
+	p := child(o.path, name)
 	f, err := strconv.ParseFloat(num.String(), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		o.errs.add(p, "must be a finite number, got %s", num)
@@ -494,37 +541,41 @@ func (o *object) time(name string, required bool) *time.Time {
 	return &t
 }
 
-func (o *object) array(name string) ([]json.RawMessage, bool) {
-	raw, ok := o.get(name)
+// array reads an array field; present reports whether the field was given.
+func (o *object) array(name string) (items []any, present bool) {
+	v, ok := o.get(name)
 	if !ok {
 		return nil, false
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		o.errs.add(child(o.path, name), "must be an array, got %s", jsonKind(raw))
+	items, isArr := v.([]any)
+	if !isArr {
+		o.errs.add(child(o.path, name), "must be an array, got %s", jsonKind(v))
 		return nil, true
 	}
 	return items, true
 }
 
 func (o *object) object(name string) *object {
-	raw, ok := o.get(name)
+	v, ok := o.get(name)
 	if !ok {
 		return nil
 	}
-	return asObject(raw, child(o.path, name), o.errs)
+	return asObject(v, child(o.path, name), o.errs)
 }
 
-// extra returns the fields that were never asked for, compacted.
+// extra returns the fields that were never asked for, each in one
+// canonical spelling: compact, object keys sorted, string escapes resolved,
+// numbers exactly as written. Two spellings of the same unknown field then
+// store and hash alike.
 func (o *object) extra() Extra {
 	var ex Extra
 	for k, v := range o.fields {
 		if o.used[k] {
 			continue
 		}
-		canon, err := canonicalJSON(v)
+		canon, err := Marshal(v)
 		if err != nil {
-			continue // cannot happen: v came out of a successful Unmarshal
+			continue // cannot happen: v came out of the JSON decoder
 		}
 		if ex == nil {
 			ex = Extra{}
@@ -534,35 +585,33 @@ func (o *object) extra() Extra {
 	return ex
 }
 
-// canonicalJSON rewrites a JSON value in one canonical spelling: compact,
-// object keys sorted, string escapes resolved, numbers kept exactly as
-// written. Two spellings of the same unknown field then store and hash alike.
-func canonicalJSON(raw json.RawMessage) (json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
+// article turns encoding/json's name of a JSON type into the wording of
+// jsonKind: "array" → "an array".
+func article(kind string) string {
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "bool":
+		return "a boolean"
+	case "null":
+		return "null"
+	default:
+		return "a " + kind
 	}
-	return Marshal(v)
 }
 
-// jsonKind names the JSON type of raw for error messages.
-func jsonKind(raw json.RawMessage) string {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 {
-		return "nothing"
-	}
-	switch t[0] {
-	case '{':
+// jsonKind names the JSON type of a parsed value for error messages.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
 		return "an object"
-	case '[':
+	case []any:
 		return "an array"
-	case '"':
+	case string:
 		return "a string"
-	case 't', 'f':
+	case bool:
 		return "a boolean"
-	case 'n':
+	case nil:
 		return "null"
 	default:
 		return "a number"
@@ -580,10 +629,11 @@ func oneOfStrings[T ~string](vs []T) []string {
 // DecodeNearMiss decodes a stored near_miss object.
 func DecodeNearMiss(raw []byte) (*NearMiss, error) {
 	var errs Errors
-	o := asObject(raw, "near_miss", &errs)
+	o := parseObject(raw, &errs)
 	if o == nil {
 		return nil, errs
 	}
+	o.path = "near_miss"
 	n := decodeNearMiss(o)
 	if len(errs) > 0 {
 		return nil, errs

@@ -93,14 +93,15 @@ func buildProfile(c *caseformat.Case, im *caseformat.Impact, rs *RuleSet, countU
 		edges = append(edges, edge{p.From, i, true}, edge{p.To, i, false})
 	}
 	slices.SortStableFunc(edges, func(a, b edge) int { return a.at.Compare(b.at) })
-	active := map[int]bool{}
+	// Periods rarely overlap, so the set of open periods is a short slice.
+	var active []int
 	for k := 0; k < len(edges); {
 		at := edges[k].at
 		for k < len(edges) && edges[k].at.Equal(at) {
 			if edges[k].start {
-				active[edges[k].i] = true
-			} else {
-				delete(active, edges[k].i)
+				active = append(active, edges[k].i)
+			} else if j := slices.Index(active, edges[k].i); j >= 0 {
+				active = slices.Delete(active, j, j+1)
 			}
 			k++
 		}
@@ -108,7 +109,7 @@ func buildProfile(c *caseformat.Case, im *caseformat.Impact, rs *RuleSet, countU
 			continue
 		}
 		s := segment{start: at, end: edges[k].at}
-		for i := range active {
+		for _, i := range active {
 			if known[i] && (!s.known || values[i] > s.users) {
 				s.users, s.known = values[i], true
 			}
