@@ -2,12 +2,14 @@ package casestore
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"kensho/internal/caseformat"
 )
@@ -210,13 +212,9 @@ var ErrStop = errors.New("stop")
 func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]caseformat.Case) error) error {
 	var lastAt time.Time
 	var lastID int64
+	db := s.db.WithContext(ctx)
 	for {
-		q := s.db.WithContext(ctx).Model(&caseRow{}).
-			Preload("Operators", orderByPosition).
-			Preload("Cause").
-			Preload("Impacts", orderByPosition).
-			Preload("Impacts.Periods", orderByPosition).
-			Order("occurred_at, id").Limit(batch)
+		q := db.Model(&caseRow{}).Order("occurred_at, id").Limit(batch)
 		if !f.From.IsZero() {
 			q = q.Where("occurred_at >= ?", f.From)
 		}
@@ -232,6 +230,9 @@ func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]casef
 		}
 		if len(rows) == 0 {
 			return nil
+		}
+		if err := loadParts(db, rows); err != nil {
+			return err
 		}
 		out := make([]caseformat.Case, len(rows))
 		for i := range rows {
@@ -255,8 +256,98 @@ func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]casef
 	}
 }
 
-func orderByPosition(db *gorm.DB) *gorm.DB {
-	return db.Order(clause.OrderByColumn{Column: clause.Column{Name: "position"}})
+// loadParts fills in the operators, causes, impacts and periods of rows,
+// one query each. The ids go as one array parameter: an IN list of a
+// thousand parameters would be planned afresh for every batch.
+func loadParts(db *gorm.DB, rows []caseRow) error {
+	ids := make(idArray, len(rows))
+	byID := make(map[int64]*caseRow, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+		byID[rows[i].ID] = &rows[i]
+	}
+	var ops []operatorRow
+	if err := db.Where("case_id = ANY(?::bigint[])", ids).Order("case_id, position").Find(&ops).Error; err != nil {
+		return err
+	}
+	for _, o := range ops {
+		byID[o.CaseID].Operators = append(byID[o.CaseID].Operators, o)
+	}
+	var causes []causeRow
+	if err := db.Where("case_id = ANY(?::bigint[])", ids).Find(&causes).Error; err != nil {
+		return err
+	}
+	for i := range causes {
+		byID[causes[i].CaseID].Cause = &causes[i]
+	}
+	// Impacts and periods are most of the rows: scanned by hand, without
+	// gorm's reflection.
+	var impacts []impactRow
+	err := scan(db, `SELECT id, case_id, position, service, monthly_active_users, mediates_communications, degradation,
+		peak_users, user_unit, stopped_capacity_gbps, total_subscribers, description, extra
+		FROM impacts WHERE case_id = ANY(?::bigint[]) ORDER BY case_id, position`, ids, func(r *sql.Rows) error {
+		var im impactRow
+		err := r.Scan(&im.ID, &im.CaseID, &im.Position, &im.Service, &im.MonthlyActiveUsers, &im.MediatesCommunications,
+			&im.Degradation, &im.PeakUsers, &im.UserUnit, &im.StoppedCapacityGbps, &im.TotalSubscribers, &im.Description, &im.Extra)
+		impacts = append(impacts, im)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var periods []periodRow
+	err = scan(db, `SELECT p.id, p.impact_id, p.position, p.starts_at, p.ends_at, p.users, p.extra
+		FROM impact_periods p JOIN impacts i ON i.id = p.impact_id
+		WHERE i.case_id = ANY(?::bigint[]) ORDER BY p.impact_id, p.position`, ids, func(r *sql.Rows) error {
+		var p periodRow
+		err := r.Scan(&p.ID, &p.ImpactID, &p.Position, &p.StartsAt, &p.EndsAt, &p.Users, &p.Extra)
+		periods = append(periods, p)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	periodsOf := make(map[int64][]periodRow, len(impacts))
+	for _, p := range periods {
+		periodsOf[p.ImpactID] = append(periodsOf[p.ImpactID], p)
+	}
+	for _, im := range impacts {
+		im.Periods = periodsOf[im.ID]
+		byID[im.CaseID].Impacts = append(byID[im.CaseID].Impacts, im)
+	}
+	return nil
+}
+
+// scan runs a query and calls each for every row.
+func scan(db *gorm.DB, query string, arg any, each func(*sql.Rows) error) error {
+	rows, err := db.Raw(query, arg).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// idArray is a bigint[] parameter, written in PostgreSQL's array syntax so
+// that gorm passes it as one value instead of expanding it.
+type idArray []int64
+
+// Value renders {1,2,3}.
+func (a idArray) Value() (driver.Value, error) {
+	b := make([]byte, 0, 2+len(a)*8)
+	b = append(b, '{')
+	for i, id := range a {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, '}')), nil
 }
 
 // Span is the first and last occurrence in the case base.

@@ -51,14 +51,33 @@ func (s *Service) WhatIf(ctx context.Context, id string, from, to time.Time) ([]
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.Stream(ctx, casestore.Filter{From: from, To: to.AddDate(0, 0, 1)}, 1000, func(cases []caseformat.Case) error {
-		for _, c := range cases {
-			if err := study.Add(c); err != nil {
-				return err
+	// Loading from the database and judging take about as long as each
+	// other: judge one batch while the next loads.
+	batches := make(chan []caseformat.Case, 2)
+	judged := make(chan error, 1)
+	go func() {
+		var err error
+		for cases := range batches {
+			for _, c := range cases {
+				if err == nil {
+					err = study.Add(c)
+				}
 			}
 		}
-		return nil
+		judged <- err
+	}()
+	err = s.store.Stream(ctx, casestore.Filter{From: from, To: to.AddDate(0, 0, 1)}, 1000, func(cases []caseformat.Case) error {
+		select {
+		case batches <- cases:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	})
+	close(batches)
+	if jerr := <-judged; err == nil {
+		err = jerr
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 
 var statusNames = map[rules.Status]string{
 	rules.StatusInForce:    "施行中",
-	rules.StatusSuperseded: "廃止",
+	rules.StatusSuperseded: "旧基準",
 	rules.StatusProposal:   "案",
 	rules.StatusForeign:    "海外",
 }
