@@ -284,3 +284,12 @@ func TestBinary(t *testing.T) {
 	assert.Empty(t, out)
 	assert.Equal(t, "kensho: impacts[0].timeline[1].to: before from\n", stderr.String())
 }
+
+func TestImportCheckNeedsNoDatabase(t *testing.T) {
+	c := &cli{t: t, env: map[string]string{"KENSHO_DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}}
+	res := decode[map[string]any](t, c.ok("", "import", "--check", devFile))
+	assert.Equal(t, map[string]any{"cases": 28.0, "errors": []any{}}, res)
+	stdout, _, err := c.run(`{"format":"kensho-case/v1","cases":[{"ref":"x"}]}`, "import", "--check", "-")
+	assert.Equal(t, 2, app.ExitCode(err))
+	assert.Contains(t, stdout, `"cases[0].kind: required"`)
+}

@@ -32,18 +32,7 @@ changed. Prints {"imported": N, "updated": U, "skipped": M, "errors": [...]}.`,
 				return err
 			}
 			if check {
-				f, err := caseformat.DecodeFile(data)
-				res := intake.ImportResult{Errors: []string{}}
-				var errs caseformat.Errors
-				if errors.As(err, &errs) {
-					res.Errors = errs.Strings()
-				} else if err == nil {
-					res.Skipped = len(f.Cases)
-				}
-				if werr := writeJSON(a.stdout, res); werr != nil {
-					return werr
-				}
-				return err
+				return a.checkFile(data)
 			}
 			store, closeDB, err := a.openStore(cmd.Context())
 			if err != nil {
@@ -63,8 +52,28 @@ changed. Prints {"imported": N, "updated": U, "skipped": M, "errors": [...]}.`,
 			return err
 		},
 	}
-	cmd.Flags().BoolVar(&check, "check", false, "only validate the file; touch no database")
+	cmd.Flags().BoolVar(&check, "check", false, `only validate the file, touching no database; prints {"cases": N, "errors": [...]}`)
 	return cmd
+}
+
+// checkFile validates a v1 file without a database.
+func (a *app) checkFile(data []byte) error {
+	res := struct {
+		Cases  int      `json:"cases"`
+		Errors []string `json:"errors"`
+	}{Errors: []string{}}
+	f, err := caseformat.DecodeFile(data)
+	var errs caseformat.Errors
+	switch {
+	case errors.As(err, &errs):
+		res.Errors = errs.Strings()
+	case err == nil:
+		res.Cases = len(f.Cases)
+	}
+	if werr := writeJSON(a.stdout, res); werr != nil {
+		return werr
+	}
+	return err
 }
 
 func (a *app) readInput(arg string) ([]byte, string, error) {

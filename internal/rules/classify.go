@@ -19,7 +19,6 @@ const (
 	SelectedByRequest   = "requested"
 	serviceCriticalFac  = "critical_facility"
 	nearMissRulesNone   = "none"
-	closenessCertain    = 1.0
 	closenessUnknowable = 0.0
 )
 

@@ -22,10 +22,6 @@ func per(from, to string, users int64) caseformat.Period {
 	return caseformat.Period{From: jst(from), To: jst(to), Users: n(users)}
 }
 
-func uncounted(from, to string) caseformat.Period {
-	return caseformat.Period{From: jst(from), To: jst(to)}
-}
-
 func imp(svc caseformat.Service, periods ...caseformat.Period) caseformat.Impact {
 	im := caseformat.Impact{Service: svc, UserUnit: caseformat.UnitPeople, Timeline: periods}
 	var peak int64
