@@ -222,7 +222,7 @@ func judgeImpact(cs *caseformat.Case, i int, rs *RuleSet) ImpactResult {
 		ir.Basis = BasisPeakXDuration
 	}
 	if im.Degradation && !rs.DegradationCounts {
-		ir.Notes = append(ir.Notes, fmt.Sprintf("quality degradation does not count under rule set %s (suspension only; degradation counts from 2008-04)", rs.ID))
+		ir.Notes = append(ir.Notes, fmt.Sprintf("quality degradation does not count under rule set %s (suspension only)", rs.ID))
 		return ir
 	}
 	cat, skipped := rs.categoryFor(cs, im)
