@@ -66,84 +66,109 @@ func (s *Service) Import(ctx context.Context, data []byte, sourceName string) (I
 		if err := casestore.Lock(tx); err != nil {
 			return err
 		}
-		var names []string
-		for _, c := range f.Cases {
-			for _, op := range c.Operators {
-				names = append(names, op.Name)
-			}
-		}
-		orgs, err := casestore.ResolveOrganisations(tx, names)
+		incoming, err := identify(tx, f, casestore.Report{Source: "import", SourceName: sourceName, ReceivedAt: received})
 		if err != nil {
 			return err
 		}
-		var errs caseformat.Errors
-		incoming := make([]casestore.NewCase, len(f.Cases))
-		firstAt := map[string]int{}
-		for i, c := range f.Cases {
-			nc := casestore.NewCase{Case: c, Hash: c.Hash(), Report: casestore.Report{
-				Source: "import", SourceName: sourceName, Body: f.Raw[i], BodySHA256: sha(f.Raw[i]), ReceivedAt: received,
-			}}
-			seenOrg := map[int64]int{}
-			for j, op := range c.Operators {
-				id := orgs[caseformat.NormalizeName(op.Name)]
-				if k, dup := seenOrg[id]; dup {
-					errs = append(errs, caseformat.FieldError{Path: fmt.Sprintf("cases[%d].operators[%d].name", i, j),
-						Message: fmt.Sprintf("%q is the same organisation as operators[%d] (%q)", op.Name, k, c.Operators[k].Name)})
-				}
-				seenOrg[id] = j
-				nc.OrgIDs = append(nc.OrgIDs, id)
-			}
-			nc.Identity = IdentityKey(nc.OrgIDs, c.Ref)
-			if j, dup := firstAt[nc.Identity]; dup && incoming[j].Hash != nc.Hash {
-				errs = append(errs, caseformat.FieldError{Path: fmt.Sprintf("cases[%d]", i),
-					Message: fmt.Sprintf("same operators and ref %q as cases[%d] but different content", c.Ref, j)})
-			} else if !dup {
-				firstAt[nc.Identity] = i
-			}
-			incoming[i] = nc
-		}
-		if len(errs) > 0 {
-			res.Errors = errs.Strings()
-			return errs
-		}
-		keys := make([]string, 0, len(firstAt))
-		for k := range firstAt {
-			keys = append(keys, k)
-		}
-		existing, err := casestore.FindByIdentity(tx, keys)
-		if err != nil {
-			return err
-		}
-		var fresh []casestore.NewCase
-		for i, nc := range incoming {
-			if firstAt[nc.Identity] != i { // a repeat of an earlier case in this file
-				res.Skipped++
-				continue
-			}
-			ex, held := existing[nc.Identity]
-			switch {
-			case !held:
-				fresh = append(fresh, nc)
-				res.Imported++
-			case ex.Reports[nc.Hash]:
-				res.Skipped++
-			default:
-				if err := casestore.Replace(tx, ex.CaseID, nc); err != nil {
-					return fmt.Errorf("cases[%d]: %w", i, err)
-				}
-				res.Updated++
-			}
-		}
-		return casestore.Insert(tx, fresh)
+		res, err = store(tx, incoming)
+		return err
 	})
 	if err != nil {
-		if len(res.Errors) == 0 {
-			return ImportResult{Errors: []string{}}, err
+		var errs caseformat.Errors
+		if errors.As(err, &errs) {
+			return ImportResult{Errors: errs.Strings()}, err
 		}
-		return ImportResult{Errors: res.Errors}, err
+		return ImportResult{Errors: []string{}}, err
 	}
 	s.log.InfoContext(ctx, "import", "source", sourceName, "imported", res.Imported, "updated", res.Updated, "skipped", res.Skipped)
 	return res, nil
+}
+
+// incoming is a file's cases ready to store: each with its organisations,
+// identity and report, and first[identity] the index of the first case of
+// each identity (a later one is a repeat).
+type incoming struct {
+	cases []casestore.NewCase
+	first map[string]int
+}
+
+// identify resolves each case's operators to organisations and computes
+// its identity. Two names of one organisation in a case, or one identity
+// twice in the file with different content, are errors with their paths.
+func identify(tx *gorm.DB, f *caseformat.File, report casestore.Report) (incoming, error) {
+	var names []string
+	for _, c := range f.Cases {
+		for _, op := range c.Operators {
+			names = append(names, op.Name)
+		}
+	}
+	orgs, err := casestore.ResolveOrganisations(tx, names)
+	if err != nil {
+		return incoming{}, err
+	}
+	var errs caseformat.Errors
+	in := incoming{cases: make([]casestore.NewCase, len(f.Cases)), first: map[string]int{}}
+	for i, c := range f.Cases {
+		rep := report
+		rep.Body, rep.BodySHA256 = f.Raw[i], sha(f.Raw[i])
+		nc := casestore.NewCase{Case: c, Hash: c.Hash(), Report: rep}
+		seenOrg := map[int64]int{}
+		for j, op := range c.Operators {
+			id := orgs[caseformat.NormalizeName(op.Name)]
+			if k, dup := seenOrg[id]; dup {
+				errs = append(errs, caseformat.FieldError{Path: fmt.Sprintf("cases[%d].operators[%d].name", i, j),
+					Message: fmt.Sprintf("%q is the same organisation as operators[%d] (%q)", op.Name, k, c.Operators[k].Name)})
+			}
+			seenOrg[id] = j
+			nc.OrgIDs = append(nc.OrgIDs, id)
+		}
+		nc.Identity = IdentityKey(nc.OrgIDs, c.Ref)
+		if j, dup := in.first[nc.Identity]; !dup {
+			in.first[nc.Identity] = i
+		} else if in.cases[j].Hash != nc.Hash {
+			errs = append(errs, caseformat.FieldError{Path: fmt.Sprintf("cases[%d]", i),
+				Message: fmt.Sprintf("same operators and ref %q as cases[%d] but different content", c.Ref, j)})
+		}
+		in.cases[i] = nc
+	}
+	if len(errs) > 0 {
+		return incoming{}, errs
+	}
+	return in, nil
+}
+
+// store writes what is new: new cases, and new reports of cases already
+// held (which replace their working copy). Known reports and repeats
+// within the file are skipped.
+func store(tx *gorm.DB, in incoming) (ImportResult, error) {
+	res := ImportResult{Errors: []string{}}
+	keys := make([]string, 0, len(in.first))
+	for k := range in.first {
+		keys = append(keys, k)
+	}
+	existing, err := casestore.FindByIdentity(tx, keys)
+	if err != nil {
+		return res, err
+	}
+	var fresh []casestore.NewCase
+	for i, nc := range in.cases {
+		ex, held := existing[nc.Identity]
+		switch {
+		case in.first[nc.Identity] != i:
+			res.Skipped++
+		case !held:
+			fresh = append(fresh, nc)
+			res.Imported++
+		case ex.Reports[nc.Hash]:
+			res.Skipped++
+		default:
+			if err := casestore.Replace(tx, ex.CaseID, nc); err != nil {
+				return res, fmt.Errorf("cases[%d]: %w", i, err)
+			}
+			res.Updated++
+		}
+	}
+	return res, casestore.Insert(tx, fresh)
 }
 
 // IdentityKey names one real case: its organisations, in any order, and the
