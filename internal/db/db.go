@@ -30,8 +30,8 @@ func Open(ctx context.Context, cfg config.Database, log *slog.Logger) (*gorm.DB,
 		TranslateError:         true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	})
-	if err != nil {
-		return nil, fmt.Errorf("database %s: %w", config.RedactURL(cfg.URL), err)
+	if err != nil { // gorm.Open connects at once
+		return nil, fmt.Errorf("database %s is not reachable: %w", config.RedactURL(cfg.URL), err)
 	}
 	sqlDB, err := gdb.DB()
 	if err != nil {

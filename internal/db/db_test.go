@@ -76,3 +76,12 @@ func TestCreateDatabaseIsIdempotent(t *testing.T) {
 	_, _, err = db.AdminURL("postgres://h/Bad-Name")
 	assert.Error(t, err)
 }
+
+// A connection error names the server but never the password.
+func TestOpenErrorHidesPassword(t *testing.T) {
+	cfg := dbtest.Config("postgres://kensho:hunter2@127.0.0.1:1/kensho?sslmode=disable")
+	_, err := db.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2")
+	assert.Contains(t, err.Error(), "not reachable")
+}

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -58,7 +59,47 @@ func server() (string, error) {
 		}
 		serverURL = strings.TrimSpace(string(out))
 	})
+	if serverErr == nil {
+		sweepOnce.Do(func() { sweep(serverURL) })
+	}
 	return serverURL, serverErr
+}
+
+var (
+	sweepOnce sync.Once
+	testDB    = regexp.MustCompile(`^kt_.*_(\d{10})_[0-9a-f]{8}$`)
+)
+
+// sweep drops test databases that an interrupted run left behind: those
+// created more than six hours ago (the time is in the name) with no one
+// connected.
+func sweep(server string) {
+	conn, err := sql.Open("pgx", server)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	rows, err := conn.Query(`SELECT datname FROM pg_database d
+		WHERE datname LIKE 'kt\_%' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			continue
+		}
+		if m := testDB.FindStringSubmatch(name); m != nil {
+			if created, err := strconv.ParseInt(m[1], 10, 64); err == nil && time.Since(time.Unix(created, 0)) > 6*time.Hour {
+				stale = append(stale, name)
+			}
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		_, _ = conn.Exec(`DROP DATABASE IF EXISTS "` + name + `"`)
+	}
 }
 
 func reachable(u string) bool {
@@ -106,7 +147,7 @@ func URL(t testing.TB) string {
 	if len(name) > 30 {
 		name = name[:30]
 	}
-	name = fmt.Sprintf("kt_%s_%s", strings.Trim(name, "_"), hex.EncodeToString(rnd[:]))
+	name = fmt.Sprintf("kt_%s_%d_%s", strings.Trim(name, "_"), time.Now().Unix(), hex.EncodeToString(rnd[:]))
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
