@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"kensho/internal/casestore"
 	"kensho/internal/db"
 	"kensho/internal/httpapi"
 	"kensho/internal/webui"
@@ -47,7 +46,7 @@ func (a *app) serve(ctx context.Context) error {
 
 	e := httpapi.NewEcho(a.log, a.cfg.HTTP.BodyLimit)
 	httpapi.Register(e, httpapi.Deps{Log: a.log, DB: gdb, Catalog: cat})
-	if err := webui.Register(e, webui.Deps{Log: a.log, Catalog: cat, Store: casestore.New(gdb)}); err != nil {
+	if err := webui.Register(e, webui.Deps{Log: a.log, Catalog: cat}); err != nil {
 		return err
 	}
 

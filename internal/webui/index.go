@@ -16,15 +16,13 @@ var statusNames = map[rules.Status]string{
 	rules.StatusForeign:    "海外",
 }
 
-// index is the landing page: the rule sets and the size of the case base.
+// index is the public landing page: the rule sets, which are law. It shows
+// nothing of the case base, not even its size: counts are for those who may
+// see what they count.
 func (p *pages) index(c echo.Context) error {
-	_, _, n, err := p.Store.Span(c.Request().Context())
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
-	err = p.tmpl.ExecuteTemplate(&buf, "index.html", map[string]any{
-		"RuleSets": p.Catalog.RuleSets(), "StatusNames": statusNames, "Cases": n,
+	err := p.tmpl.ExecuteTemplate(&buf, "index.html", map[string]any{
+		"RuleSets": p.Catalog.RuleSets(), "StatusNames": statusNames,
 	})
 	if err != nil {
 		return err

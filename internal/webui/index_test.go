@@ -12,18 +12,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"kensho/configs"
-	"kensho/internal/casestore"
-	"kensho/internal/dbtest"
 	"kensho/internal/rules"
 	"kensho/internal/webui"
 )
 
 func TestIndexPage(t *testing.T) {
-	gdb, _ := dbtest.New(t)
 	cat, err := rules.Load(configs.FS)
 	require.NoError(t, err)
 	e := echo.New()
-	require.NoError(t, webui.Register(e, webui.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat, Store: casestore.New(gdb)}))
+	require.NoError(t, webui.Register(e, webui.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat}))
 
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))

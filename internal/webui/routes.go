@@ -11,7 +11,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"kensho/internal/casestore"
 	"kensho/internal/jpdate"
 	"kensho/internal/rules"
 	"kensho/web"
@@ -21,7 +20,6 @@ import (
 type Deps struct {
 	Log     *slog.Logger
 	Catalog *rules.Catalog
-	Store   *casestore.Store
 }
 
 // Register parses the templates and adds the UI's routes to e.
