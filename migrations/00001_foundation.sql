@@ -48,8 +48,6 @@ CREATE TABLE cases (
     near_miss                  json,
     -- Fields of the imported JSON that v1 does not define, kept as given.
     extra                      json,
-    -- SHA-256 of the working copy's canonical v1 encoding.
-    content_hash               text NOT NULL,
     created_at                 timestamptz NOT NULL DEFAULT now(),
     updated_at                 timestamptz NOT NULL DEFAULT now()
 );

@@ -9,7 +9,7 @@ import (
 
 // toRow turns a case into its working-copy rows. orgIDs gives the
 // organisation of each operator, in order.
-func toRow(c caseformat.Case, hash, identity string, orgIDs []int64) caseRow {
+func toRow(c caseformat.Case, identity string, orgIDs []int64) caseRow {
 	r := caseRow{
 		IdentityKey: identity,
 		Ref:         c.Ref,
@@ -22,7 +22,6 @@ func toRow(c caseformat.Case, hash, identity string, orgIDs []int64) caseRow {
 		Detail:      c.Detail,
 		Measures:    c.Measures,
 		Extra:       extraJSON(c.Extra),
-		ContentHash: hash,
 	}
 	if cf := c.CriticalFacility; cf != nil {
 		t, m := cf.Type, cf.AllTrafficDownMinutes

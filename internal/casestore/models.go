@@ -75,7 +75,6 @@ type caseRow struct {
 	CriticalFacilityExtra   JSON
 	NearMiss                JSON
 	Extra                   JSON
-	ContentHash             string
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -143,7 +142,7 @@ func Insert(tx *gorm.DB, cases []NewCase) error {
 	}
 	rows := make([]caseRow, len(cases))
 	for i, nc := range cases {
-		rows[i] = toRow(nc.Case, nc.Hash, nc.Identity, nc.OrgIDs)
+		rows[i] = toRow(nc.Case, nc.Identity, nc.OrgIDs)
 		rows[i].Reports = []reportRow{nc.report()}
 	}
 	return tx.Session(&gorm.Session{FullSaveAssociations: false}).CreateInBatches(&rows, 200).Error
@@ -151,7 +150,7 @@ func Insert(tx *gorm.DB, cases []NewCase) error {
 
 // Replace makes nc the working copy of case id and adds its report.
 func Replace(tx *gorm.DB, id int64, nc NewCase) error {
-	row := toRow(nc.Case, nc.Hash, nc.Identity, nc.OrgIDs)
+	row := toRow(nc.Case, nc.Identity, nc.OrgIDs)
 	for _, del := range []any{&operatorRow{}, &causeRow{}, &impactRow{}} {
 		if err := tx.Where("case_id = ?", id).Delete(del).Error; err != nil {
 			return err
@@ -162,7 +161,7 @@ func Replace(tx *gorm.DB, id int64, nc NewCase) error {
 		"fiscal_year": row.FiscalYear, "area": row.Area, "summary": row.Summary, "detail": row.Detail,
 		"measures": row.Measures, "critical_facility_type": row.CriticalFacilityType,
 		"critical_facility_minutes": row.CriticalFacilityMinutes, "critical_facility_extra": row.CriticalFacilityExtra,
-		"near_miss": row.NearMiss, "extra": row.Extra, "content_hash": row.ContentHash, "updated_at": time.Now(),
+		"near_miss": row.NearMiss, "extra": row.Extra, "updated_at": time.Now(),
 	})
 	if res.Error != nil {
 		return res.Error
@@ -203,9 +202,6 @@ type Filter struct {
 	From, To time.Time
 }
 
-// ErrStop ends Stream early without an error.
-var ErrStop = errors.New("stop")
-
 // Stream calls fn with the working copies of the selected cases, batch by
 // batch, in occurrence order. Memory stays bounded by the batch size
 // whatever the size of the case base.
@@ -243,9 +239,6 @@ func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]casef
 			out[i] = c
 		}
 		if err := fn(out); err != nil {
-			if errors.Is(err, ErrStop) {
-				return nil
-			}
 			return err
 		}
 		last := rows[len(rows)-1]

@@ -31,8 +31,6 @@ type Study struct {
 	from, to time.Time
 	years    []WhatIfYear
 	firstFY  int
-	// Unjudged lists cases no rule set was in force for.
-	Unjudged []string
 }
 
 // NewStudy starts a study of the cases that occurred from the date from to
@@ -66,11 +64,10 @@ func (s *Study) Add(cs caseformat.Case) error {
 	if err != nil {
 		return err
 	}
+	// A case from before the first rule set counts as not serious in force.
 	inForce := false
 	if now, err := s.catalog.Classify(cs, ""); err == nil {
 		inForce = now.Serious
-	} else {
-		s.Unjudged = append(s.Unjudged, cs.Ref)
 	}
 	if inForce {
 		y.InForce++
