@@ -8,5 +8,5 @@ import "embed"
 
 // FS holds kensho.yaml, rules/, nearmiss/, organisations.yaml and demo/.
 //
-//go:embed kensho.yaml rules/*.yaml nearmiss/*.yaml organisations.yaml demo/*.json
+//go:embed kensho.yaml rules/*.yaml nearmiss/*.yaml organisations.yaml demo/*.json expert-fields.yaml anonymise.yaml
 var FS embed.FS

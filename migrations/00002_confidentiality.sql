@@ -121,7 +121,8 @@ CREATE TABLE audit_log (
     action     text NOT NULL,
     object     text NOT NULL DEFAULT '',
     case_id    bigint,
-    detail     jsonb NOT NULL DEFAULT '{}',
+    -- json, not jsonb: the text is kept exactly as hashed.
+    detail     json NOT NULL DEFAULT '{}',
     prev_hash  text NOT NULL,
     hash       text NOT NULL UNIQUE
 );

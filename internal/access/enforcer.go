@@ -196,3 +196,22 @@ func (c *Control) listenOnce(ctx context.Context, url string) error {
 		}
 	}
 }
+
+// Text is a piece of text with the tier it comes from.
+type Text struct {
+	Tier Tier
+	Text string
+}
+
+// Egress keeps the texts that may be sent to an LLM provider and names the
+// tiers it held back. Callers build prompts only from what it returns.
+func (c *Control) Egress(provider string, texts []Text) (allowed []Text, withheld []Tier) {
+	for _, t := range texts {
+		if c.MayReceive(provider, t.Tier) {
+			allowed = append(allowed, t)
+		} else if !slices.Contains(withheld, t.Tier) {
+			withheld = append(withheld, t.Tier)
+		}
+	}
+	return allowed, withheld
+}

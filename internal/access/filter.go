@@ -1,6 +1,7 @@
 package access
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -9,6 +10,9 @@ import (
 type Clause struct {
 	SQL  string
 	Args []any
+	// or holds the terms of a clause built by Or, so that nested Ors
+	// flatten and repeated terms are written once.
+	or []Clause
 }
 
 // True and False are the constant clauses.
@@ -27,9 +31,17 @@ func Or(cs ...Clause) Clause {
 		case "FALSE", "":
 			continue
 		}
-		parts = append(parts, c)
+		if c.or != nil {
+			parts = append(parts, c.or...)
+		} else {
+			parts = append(parts, c)
+		}
 	}
-	return join(parts, " OR ", False)
+	out := join(parts, " OR ", False)
+	if len(parts) > 1 {
+		out.or = parts
+	}
+	return out
 }
 
 // And joins clauses with AND, simplifying constants.
@@ -59,6 +71,17 @@ func Not(c Clause) Clause {
 }
 
 func join(parts []Clause, op string, empty Clause) Clause {
+	// The same condition reached by two grants is written once.
+	seen := map[string]bool{}
+	uniq := parts[:0:0]
+	for _, p := range parts {
+		k := fmt.Sprint(p.SQL, p.Args)
+		if !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, p)
+		}
+	}
+	parts = uniq
 	switch len(parts) {
 	case 0:
 		return empty
@@ -144,7 +167,9 @@ func caseClause(sub Subject, pattern string) Clause {
 
 func operatorClause(org int64) Clause {
 	return Clause{
-		SQL:  "EXISTS (SELECT 1 FROM case_operators co WHERE co.case_id = c.id AND co.organisation_id = ?)",
+		// Uncorrelated, so that PostgreSQL hashes the organisation's cases
+		// once (from the organisation index) instead of probing per row.
+		SQL:  "c.id IN (SELECT co.case_id FROM case_operators co WHERE co.organisation_id = ?)",
 		Args: []any{org},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -366,4 +367,39 @@ func chunks[T any](s []T, n int) [][]T {
 		out = append(out, s)
 	}
 	return out
+}
+
+// ErrNoOrganisation is returned for a name no organisation goes by.
+var ErrNoOrganisation = errors.New("no organisation goes by this name")
+
+// FindOrganisation returns the organisation known by name or any alias.
+func FindOrganisation(tx *gorm.DB, name string) (*Organisation, error) {
+	var on OrganisationName
+	err := tx.Where("name_key = ?", caseformat.NormalizeName(name)).Take(&on).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("%q: %w", name, ErrNoOrganisation)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var org Organisation
+	return &org, tx.Take(&org, on.OrganisationID).Error
+}
+
+// OrganisationNames returns every organisation with all its names, for the
+// leak scanner.
+func OrganisationNames(tx *gorm.DB) ([]Organisation, map[int64][]string, error) {
+	var orgs []Organisation
+	if err := tx.Order("id").Find(&orgs).Error; err != nil {
+		return nil, nil, err
+	}
+	var names []OrganisationName
+	if err := tx.Order("name").Find(&names).Error; err != nil {
+		return nil, nil, err
+	}
+	by := map[int64][]string{}
+	for _, n := range names {
+		by[n.OrganisationID] = append(by[n.OrganisationID], n.Name)
+	}
+	return orgs, by, nil
 }

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	"gorm.io/gorm"
 
+	"kensho/internal/access"
 	"kensho/internal/caseformat"
 	"kensho/internal/casestore"
 	"kensho/internal/db"
@@ -129,6 +130,16 @@ func (s *Service) LoadRegistry(ctx context.Context, r *Registry) (RegistryResult
 				if upd.RowsAffected > 0 {
 					res.Updated++
 				}
+			}
+			// Designated-partner rights follow the flag: the grant is
+			// written with it, in the same transaction.
+			if e.Designated {
+				if _, err := access.Grant(ctx, tx, access.NewRule(access.SourceRegistry, "registry", "designated public institution",
+					"g", access.OrgKey(org.ID), access.RoleKey(access.Designated))); err != nil {
+					return err
+				}
+			} else if _, err := access.Revoke(ctx, tx, "g", access.OrgKey(org.ID), access.RoleKey(access.Designated)); err != nil {
+				return err
 			}
 			have := map[string]bool{}
 			for _, f := range found {

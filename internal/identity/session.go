@@ -1,0 +1,201 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"kensho/internal/access"
+	"kensho/internal/audit"
+)
+
+// session is a row of sessions.
+type session struct {
+	TokenSHA256 string `gorm:"column:token_sha256;primaryKey"`
+	UserID      int64
+	CSRFToken   string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	LastSeenAt  time.Time
+}
+
+func (session) TableName() string { return "sessions" }
+
+// apiToken is a row of api_tokens.
+type apiToken struct {
+	ID          int64
+	UserID      int64
+	TokenSHA256 string `gorm:"column:token_sha256"`
+	Prefix      string
+	Label       string
+	CreatedAt   time.Time
+	LastUsedAt  *time.Time
+	RevokedAt   *time.Time
+}
+
+func (apiToken) TableName() string { return "api_tokens" }
+
+func (s *Service) ttl() time.Duration {
+	if s.SessionTTL <= 0 {
+		return 8 * time.Hour
+	}
+	return s.SessionTTL
+}
+
+// Login checks a password and opens a session; it returns the cookie
+// value (never stored) and the principal. Both outcomes are audited.
+func (s *Service) Login(ctx context.Context, login, password, from string) (string, *Principal, error) {
+	login = strings.ToLower(strings.TrimSpace(login))
+	var u User
+	err := s.DB.WithContext(ctx).Where("login = ? AND disabled_at IS NULL AND password_hash <> ''", login).Take(&u).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", nil, err
+	}
+	hash := u.PasswordHash
+	if hash == "" {
+		hash = dummyHash
+	}
+	if !CheckPassword(hash, password) || u.ID == 0 {
+		_ = audit.Record(ctx, s.DB, audit.Event{Actor: "login:" + login, Action: audit.ActionLoginFailed,
+			Detail: map[string]any{"from": from}})
+		return "", nil, ErrBadCredentials
+	}
+	token := randomToken()
+	now := time.Now()
+	row := session{TokenSHA256: digest(token), UserID: u.ID, CSRFToken: randomToken(),
+		CreatedAt: now, ExpiresAt: now.Add(s.ttl()), LastSeenAt: now}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Expired sessions go as new ones come: no sweeper to run.
+		if err := tx.Where("expires_at < now()").Delete(&session{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		_, err := audit.Append(ctx, tx, audit.Event{Actor: access.UserKey(u.ID), Action: audit.ActionLogin,
+			Object: access.UserKey(u.ID), Detail: map[string]any{"from": from}})
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	p, err := s.principal(ctx, &u)
+	if err != nil {
+		return "", nil, err
+	}
+	p.CSRF = row.CSRFToken
+	return token, p, nil
+}
+
+// Session returns the principal of a session cookie and extends the
+// session (sliding expiry).
+func (s *Service) Session(ctx context.Context, token string) (*Principal, error) {
+	if token == "" {
+		return nil, ErrNoSession
+	}
+	var row session
+	err := s.DB.WithContext(ctx).Where("token_sha256 = ? AND expires_at > now()", digest(token)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	var u User
+	if err := s.DB.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", row.UserID).Take(&u).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrNoSession
+		}
+		return nil, err
+	}
+	// Extend at most once a minute: a page with many requests writes once.
+	if time.Since(row.LastSeenAt) > time.Minute {
+		now := time.Now()
+		s.DB.WithContext(ctx).Model(&session{}).Where("token_sha256 = ?", row.TokenSHA256).
+			Updates(map[string]any{"last_seen_at": now, "expires_at": now.Add(s.ttl())})
+	}
+	p, err := s.principal(ctx, &u)
+	if err != nil {
+		return nil, err
+	}
+	p.CSRF = row.CSRFToken
+	return p, nil
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	var row session
+	err := s.DB.WithContext(ctx).Where("token_sha256 = ?", digest(token)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Delete(&session{}, "token_sha256 = ?", row.TokenSHA256).Error; err != nil {
+			return err
+		}
+		_, err := audit.Append(ctx, tx, audit.Event{Actor: access.UserKey(row.UserID), Action: audit.ActionLogout,
+			Object: access.UserKey(row.UserID)})
+		return err
+	})
+}
+
+// tokenPrefix marks Kenshō tokens, so that secret scanners can find a
+// leaked one.
+const tokenPrefix = "kensho_"
+
+// CreateToken issues an API token for login; the token is returned once
+// and only its digest is kept.
+func (s *Service) CreateToken(ctx context.Context, login, label, by string) (string, error) {
+	var u User
+	err := s.DB.WithContext(ctx).Where("login = ? AND disabled_at IS NULL", strings.ToLower(login)).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", fmt.Errorf("%q: %w", login, ErrNoUser)
+	}
+	if err != nil {
+		return "", err
+	}
+	token := tokenPrefix + randomToken()
+	row := apiToken{UserID: u.ID, TokenSHA256: digest(token), Prefix: token[:len(tokenPrefix)+6], Label: label}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Omit("ID", "CreatedAt").Create(&row).Error; err != nil {
+			return err
+		}
+		_, err := audit.Append(ctx, tx, audit.Event{Actor: by, Action: audit.ActionTokenCreate, Object: access.UserKey(u.ID),
+			Detail: map[string]any{"prefix": row.Prefix, "label": label}})
+		return err
+	})
+	return token, err
+}
+
+// Token returns the principal of an API bearer token.
+func (s *Service) Token(ctx context.Context, token string) (*Principal, error) {
+	if !strings.HasPrefix(token, tokenPrefix) {
+		return nil, ErrNoSession
+	}
+	var row apiToken
+	err := s.DB.WithContext(ctx).Where("token_sha256 = ? AND revoked_at IS NULL", digest(token)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	var u User
+	if err := s.DB.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", row.UserID).Take(&u).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrNoSession
+		}
+		return nil, err
+	}
+	if row.LastUsedAt == nil || time.Since(*row.LastUsedAt) > time.Minute {
+		s.DB.WithContext(ctx).Model(&apiToken{}).Where("id = ?", row.ID).Update("last_used_at", time.Now())
+	}
+	return s.principal(ctx, &u)
+}
