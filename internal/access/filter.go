@@ -149,7 +149,7 @@ func caseClause(sub Subject, pattern string) Clause {
 	case pattern == "shared":
 		if org := sub.OrgID(); org != 0 {
 			return Clause{
-				SQL: "c.id IN (SELECT substr(cr.v0, 6)::bigint FROM casbin_rule cr WHERE cr.ptype = 'g2' AND cr.v1 = ? AND cr.v0 LIKE 'case:%')",
+				SQL:  "c.id IN (SELECT substr(cr.v0, 6)::bigint FROM casbin_rule cr WHERE cr.ptype = 'g2' AND cr.v1 = ? AND cr.v0 LIKE 'case:%')",
 				Args: []any{ShareKey(org)},
 			}
 		}

@@ -50,6 +50,12 @@ type HTTP struct {
 	WriteTimeout    time.Duration `koanf:"write_timeout" validate:"min=1s"`
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout" validate:"min=0"`
 	BodyLimit       string        `koanf:"body_limit" validate:"required,bytesize"`
+	// SessionTTL is how long a web session lives without use.
+	SessionTTL time.Duration `koanf:"session_ttl" validate:"min=1m"`
+	// SecureCookies marks session cookies Secure (sent over HTTPS only;
+	// browsers also accept them on http://localhost). Turn off only for a
+	// plain-HTTP test host that is not localhost.
+	SecureCookies bool `koanf:"secure_cookies"`
 }
 
 // Rules says where the rule sets come from.

@@ -7,7 +7,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
+	"kensho/internal/identity"
+	"kensho/internal/redact"
 	"kensho/internal/rules"
 )
 
@@ -16,6 +19,7 @@ import (
 type errorBody struct {
 	Error     string                  `json:"error"`
 	Details   []caseformat.FieldError `json:"details,omitempty"`
+	Leaks     []redact.Leak           `json:"leaks,omitempty"`
 	RequestID string                  `json:"request_id,omitempty"`
 }
 
@@ -27,8 +31,29 @@ func statusOf(err error) (int, errorBody) {
 		unknown   *rules.ErrUnknownRuleSet
 		noRules   *rules.ErrNoRuleSetInForce
 		httpErr   *echo.HTTPError
+		input     *casefile.InputError
+		idInput   *identity.InputError
+		leak      *casefile.LeakError
 	)
 	switch {
+	case errors.Is(err, errUnauthenticated):
+		return http.StatusUnauthorized, errorBody{Error: "authentication required: send Authorization: Bearer <token>"}
+	// A case the caller may not see is not found, whatever the reason: the
+	// answer must not tell that it exists.
+	case errors.Is(err, casefile.ErrNotFound):
+		return http.StatusNotFound, errorBody{Error: "case not found"}
+	case errors.Is(err, casefile.ErrNoShare):
+		return http.StatusNotFound, errorBody{Error: casefile.ErrNoShare.Error()}
+	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden):
+		return http.StatusForbidden, errorBody{Error: "you may not do this"}
+	case errors.Is(err, casefile.ErrConflict):
+		return http.StatusConflict, errorBody{Error: casefile.ErrConflict.Error() + "; reload and apply your change again"}
+	case errors.As(err, &leak):
+		return http.StatusUnprocessableEntity, errorBody{Error: "publication blocked: " + leak.Error(), Leaks: leak.Leaks}
+	case errors.As(err, &input):
+		return http.StatusUnprocessableEntity, errorBody{Error: input.Error(), Details: []caseformat.FieldError{{Path: input.Field, Message: input.Message}}}
+	case errors.As(err, &idInput):
+		return http.StatusUnprocessableEntity, errorBody{Error: idInput.Error(), Details: []caseformat.FieldError{{Path: idInput.Field, Message: idInput.Message}}}
 	case errors.As(err, &fieldErrs):
 		return http.StatusUnprocessableEntity, errorBody{Error: "invalid case: " + fieldErrs.Error(), Details: fieldErrs}
 	case errors.As(err, &unknown):

@@ -9,14 +9,20 @@ import (
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
+	"kensho/internal/access"
+	"kensho/internal/casefile"
+	"kensho/internal/identity"
 	"kensho/internal/rules"
 )
 
 // Deps is what the API needs.
 type Deps struct {
-	Log     *slog.Logger
-	DB      *gorm.DB
-	Catalog *rules.Catalog
+	Log      *slog.Logger
+	DB       *gorm.DB
+	Catalog  *rules.Catalog
+	Access   *access.Control
+	Identity *identity.Service
+	Cases    *casefile.Service
 }
 
 // Register adds the API's routes to e.
@@ -29,6 +35,26 @@ func Register(e *echo.Echo, d Deps) {
 	// Stateless and public: the thresholds are law, the classifier keeps nothing.
 	v1.GET("/rules", h.listRules)
 	v1.POST("/classify", h.classify)
+	// Public: approved anonymised summaries only.
+	v1.GET("/public/near-misses", h.publicNearMisses)
+
+	// Everything else needs a bearer token; what the caller sees is decided
+	// per case and per section by package access.
+	// (Per route, not a group: a group's middleware would also answer 401
+	// for routes that do not exist.)
+	auth := h.authenticate
+	v1.GET("/cases", h.listCases, auth)
+	v1.GET("/cases/export", h.exportCases, auth)
+	v1.GET("/cases/:id", h.getCase, auth)
+	v1.POST("/cases/:id/shares", h.share, auth)
+	v1.DELETE("/cases/:id/shares/:org", h.unshare, auth)
+	v1.POST("/cases/:id/publish", h.publish, auth)
+	v1.POST("/cases/:id/anonymised", h.proposeSummary, auth)
+	v1.PUT("/cases/:id/anonymised", h.editSummary, auth)
+	v1.POST("/cases/:id/anonymised/approve", h.approveSummary, auth)
+	v1.GET("/audit", h.listAudit, auth)
+	v1.GET("/audit/export", h.exportAudit, auth)
+	v1.GET("/audit/verify", h.verifyAudit, auth)
 }
 
 type handlers struct{ Deps }
