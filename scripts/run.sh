@@ -3,8 +3,8 @@
 #
 # The database is KENSHO_DATABASE_URL when set; otherwise database "kensho"
 # on the PostgreSQL that scripts/pg-ensure.sh finds or starts. The schema is
-# migrated, the organisation registry and the demo cases are loaded (both
-# idempotent), and the server runs in the foreground until Ctrl-C.
+# migrated, the access policy, the organisation registry, the demo cases
+# and the demo users are loaded (all idempotent), and the server runs in the foreground until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=./bin/kensho
@@ -16,6 +16,7 @@ if [ -z "${KENSHO_DATABASE_URL:-}" ]; then
   "$bin" db create
 fi
 "$bin" migrate
-"$bin" orgs load >/dev/null
-echo "demo data: $("$bin" import configs/demo/serious-2015-2020.json | tr -d ' \n')"
+"$bin" policy load >/dev/null
+# Registry, demo cases, one demo user per role, cases in every tier.
+"$bin" demo seed
 exec "$bin" serve

@@ -11,8 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"kensho/internal/db"
-	"kensho/internal/httpapi"
-	"kensho/internal/webui"
 )
 
 func (a *app) serveCmd() *cobra.Command {
@@ -44,11 +42,16 @@ func (a *app) serve(ctx context.Context) error {
 		a.log.Warn("the database schema is not current: /readyz answers 503 until `kensho migrate` runs")
 	}
 
-	e := httpapi.NewEcho(a.log, a.cfg.HTTP.BodyLimit)
-	httpapi.Register(e, httpapi.Deps{Log: a.log, DB: gdb, Catalog: cat})
-	if err := webui.Register(e, webui.Deps{Log: a.log, Catalog: cat}); err != nil {
+	st, err := NewStack(ctx, gdb, a.cfg, cat, a.log)
+	if err != nil {
 		return err
 	}
+	// Grants changed by another instance or a command reach this one's
+	// enforcer through NOTIFY.
+	lctx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	go st.Access.Listen(lctx, a.cfg.Database.URL)
+	e := st.Echo
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", a.cfg.HTTP.Addr)
 	if err != nil {

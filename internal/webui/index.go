@@ -1,7 +1,6 @@
 package webui
 
 import (
-	"bytes"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -9,23 +8,21 @@ import (
 	"kensho/internal/rules"
 )
 
-var statusNames = map[rules.Status]string{
-	rules.StatusInForce:    "施行中",
-	rules.StatusSuperseded: "旧基準",
-	rules.StatusProposal:   "案",
-	rules.StatusForeign:    "海外",
+// indexPage is the data of index.html.
+type indexPage struct {
+	base
+	RuleSets []*rules.RuleSet
 }
+
+// Status names a rule set's status.
+func (p *indexPage) Status(s rules.Status) string { return codeLabel(p.Lang, "status.", string(s)) }
 
 // index is the public landing page: the rule sets, which are law. It shows
 // nothing of the case base, not even its size: counts are for those who may
-// see what they count.
+// see what they count. A signed-in reader goes to the home page.
 func (p *pages) index(c echo.Context) error {
-	var buf bytes.Buffer
-	err := p.tmpl.ExecuteTemplate(&buf, "index.html", map[string]any{
-		"RuleSets": p.Catalog.RuleSets(), "StatusNames": statusNames,
-	})
-	if err != nil {
-		return err
+	if user(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/home")
 	}
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	return p.render(c, http.StatusOK, "index.html", &indexPage{base: p.newBase(c, "index.title", "index"), RuleSets: p.Catalog.RuleSets()})
 }

@@ -1,30 +1,47 @@
-// Package webui serves Kenshō's server-rendered pages (html/template, assets
-// from web/, nothing from a CDN). Every route of the UI is in this file; each
-// page's handler lives in a file of its own.
+// Package webui serves Kenshō's server-rendered pages (html/template and
+// htmx, every asset from web/, nothing from a CDN). Every route of the UI
+// is in this file; each page or form action has a file of its own, and
+// each handler only parses the request, calls a service and renders.
+//
+// The pages never decide who may see what: they show the sections of the
+// casefile.View they are given, and a section the caller may not see is
+// absent from the HTML, not hidden in it.
 package webui
 
 import (
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
-	"kensho/internal/jpdate"
+	"kensho/internal/access"
+	"kensho/internal/casefile"
+	"kensho/internal/identity"
 	"kensho/internal/rules"
 	"kensho/web"
 )
 
 // Deps is what the pages need.
 type Deps struct {
-	Log     *slog.Logger
-	Catalog *rules.Catalog
+	Log      *slog.Logger
+	Catalog  *rules.Catalog
+	DB       *gorm.DB
+	Access   *access.Control
+	Identity *identity.Service
+	Cases    *casefile.Service
+	// SecureCookies marks the UI's cookies Secure (HTTPS only; browsers
+	// and Go's cookie jar also send them to http://localhost and
+	// 127.0.0.1).
+	SecureCookies bool
 }
 
-// Register parses the templates and adds the UI's routes to e.
+// Register parses the templates, adds the UI's routes to e and puts the
+// HTML error pages in front of e's JSON error handler for every path
+// outside the API.
 func Register(e *echo.Echo, d Deps) error {
-	tmpl, err := template.New("").Funcs(template.FuncMap{"wareki": jpdate.Wareki}).ParseFS(web.Templates, "templates/*.html")
+	tmpl, err := loadTemplates()
 	if err != nil {
 		return err
 	}
@@ -32,13 +49,46 @@ func Register(e *echo.Echo, d Deps) error {
 	if err != nil {
 		return err
 	}
+	d.Log = logger(d.Log)
 	p := &pages{Deps: d, tmpl: tmpl}
-	e.GET("/", p.index)
+	e.HTTPErrorHandler = p.errorHandler(e.HTTPErrorHandler)
+
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
+
+	// Open to everyone.
+	s := p.withSession
+	e.GET("/", p.index, s)
+	e.GET("/lang", p.switchLang)
+	e.GET("/login", p.loginForm, s)
+	e.POST("/login", p.login, s, p.checkPreSessionCSRF)
+	e.GET("/near-misses", p.nearMisses, s)
+
+	// Signed in: every POST also carries the session's form token.
+	in, csrf := p.requireLogin, p.checkCSRF
+	e.POST("/logout", p.logout, s, in, csrf)
+	e.GET("/home", p.home, s, in)
+
+	e.GET("/cases", p.caseList, s, in)
+	e.GET("/cases/:id", p.caseShow, s, in)
+	e.POST("/cases/:id/shares", p.caseShare, s, in, csrf)
+	e.POST("/cases/:id/shares/:org/revoke", p.caseUnshare, s, in, csrf)
+	e.POST("/cases/:id/publish", p.casePublish, s, in, csrf)
+	e.POST("/cases/:id/summary/propose", p.summaryPropose, s, in, csrf)
+	e.POST("/cases/:id/summary", p.summaryEdit, s, in, csrf)
+	e.POST("/cases/:id/summary/approve", p.summaryApprove, s, in, csrf)
+	e.POST("/cases/:id/notes", p.notesEdit, s, in, csrf)
+
+	e.GET("/audit", p.auditList, s, in)
+	e.GET("/audit/export.csv", p.auditExport, s, in)
+
+	e.GET("/admin/users", p.userList, s, in)
+	e.POST("/admin/users", p.userCreate, s, in, csrf)
 	return nil
 }
 
+// pages holds the dependencies and the parsed templates; the handlers are
+// its methods, one file each.
 type pages struct {
 	Deps
-	tmpl *template.Template
+	tmpl templates
 }

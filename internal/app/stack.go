@@ -1,0 +1,43 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"kensho/internal/access"
+	"kensho/internal/casefile"
+	"kensho/internal/config"
+	"kensho/internal/httpapi"
+	"kensho/internal/identity"
+	"kensho/internal/rules"
+	"kensho/internal/webui"
+)
+
+// Stack is the whole server over one database: the services and the HTTP
+// handler with the API and the pages. `kensho serve` runs one; tests build
+// one on a fresh database.
+type Stack struct {
+	DB       *gorm.DB
+	Access   *access.Control
+	Identity *identity.Service
+	Cases    *casefile.Service
+	Echo     *echo.Echo
+}
+
+// NewStack builds the services and the handler.
+func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, log *slog.Logger) (*Stack, error) {
+	svc, err := newServices(ctx, gdb, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
+	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases})
+	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity,
+		Cases: svc.cases, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
+		return nil, err
+	}
+	return &Stack{DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Echo: e}, nil
+}

@@ -1,0 +1,106 @@
+package webui
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"kensho/internal/access"
+	"kensho/internal/audit"
+	"kensho/internal/casefile"
+	"kensho/internal/caseformat"
+)
+
+// kindCount is the number of visible cases of one kind.
+type kindCount struct {
+	Kind  caseformat.Kind
+	Total int64
+}
+
+// homePage is the data of home.html: one block per role the caller holds.
+type homePage struct {
+	base
+	Roles []access.Role
+	// Cases: the caller sees cases at all (not auditors or admins).
+	Cases  bool
+	Total  int64
+	Recent []casefile.Item
+	// Secretariat and experts: counts by kind.
+	Counts []kindCount
+	// Secretariat: drafts awaiting approval.
+	ApproveDrafts bool
+	Drafts        []draft
+	// Reporters: their organisation's cases.
+	Reporter bool
+	Own      []casefile.Item
+	// Editors: the published and anonymised material.
+	Editor bool
+	// Auditors: the state of the chain.
+	Chain *audit.VerifyResult
+	// Admins: the number of users.
+	Admin     bool
+	UserCount int
+}
+
+// home is the signed-in start page. Every count on it is the Total of a
+// visibility-filtered list: the page never counts what the caller may not
+// see.
+func (p *pages) home(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := user(c)
+	sub := u.Subject
+	d := &homePage{base: p.newBase(c, "home.title", "home"), Roles: u.Roles}
+	d.Cases = u.Has(access.Secretariat) || u.Has(access.Expert) || u.Has(access.Reporter) || u.Has(access.Editor)
+	if d.Cases {
+		page, err := p.Cases.List(ctx, sub, casefile.Query{Limit: 10})
+		if err != nil {
+			return err
+		}
+		d.Total, d.Recent = page.Total, page.Items
+	}
+	if u.Has(access.Secretariat) || u.Has(access.Expert) {
+		for _, k := range caseformat.Kinds {
+			page, err := p.Cases.List(ctx, sub, casefile.Query{Kind: string(k), Limit: 1})
+			if err != nil {
+				return err
+			}
+			d.Counts = append(d.Counts, kindCount{Kind: k, Total: page.Total})
+		}
+	}
+	if u.Has(access.Secretariat) {
+		d.ApproveDrafts = true
+		var err error
+		if d.Drafts, err = p.draftsToApprove(ctx, sub); err != nil {
+			return err
+		}
+	}
+	if u.Has(access.Reporter) && u.OrgName != "" {
+		d.Reporter = true
+		page, err := p.Cases.List(ctx, sub, casefile.Query{Limit: 50})
+		if err != nil {
+			return err
+		}
+		for _, it := range page.Items {
+			if slices.Contains(it.Operators, u.OrgName) {
+				d.Own = append(d.Own, it)
+			}
+		}
+	}
+	d.Editor = u.Has(access.Editor)
+	if p.Access.CanSystem(sub, access.AuditTrail, access.Read) {
+		var err error
+		if d.Chain, err = audit.Verify(ctx, p.DB); err != nil {
+			return err
+		}
+	}
+	if p.Access.CanSystem(sub, access.Users, access.Manage) {
+		d.Admin = true
+		users, err := p.Identity.List(ctx)
+		if err != nil {
+			return err
+		}
+		d.UserCount = len(users)
+	}
+	return p.render(c, http.StatusOK, "home.html", d)
+}
