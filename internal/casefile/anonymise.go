@@ -55,7 +55,7 @@ func (s *Service) anonymisable(ctx context.Context, sub access.Subject, id int64
 		return nil, nil, ErrForbidden
 	}
 	if rec.Case.Kind != caseformat.KindNearMiss {
-		return nil, nil, &InputError{"kind", "only near-misses get an anonymised public summary"}
+		return nil, nil, &InputError{"kind", "kind.not_near_miss", "only near-misses get an anonymised public summary"}
 	}
 	return v, rec, nil
 }
@@ -114,14 +114,14 @@ func (s *Service) EditSummary(ctx context.Context, sub access.Subject, id int64,
 	}
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return nil, &InputError{"text", "required"}
+		return nil, &InputError{"text", "text.required", "required"}
 	}
 	var out AnonymisingDraft
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row summaryRow
 		if err := tx.Where("case_id = ?", id).Take(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return &InputError{"text", "no draft yet: propose one first"}
+				return &InputError{"text", "text.no_draft", "no draft yet: propose one first"}
 			}
 			return err
 		}
@@ -162,7 +162,7 @@ func (s *Service) Approve(ctx context.Context, sub access.Subject, id int64, ver
 		var row summaryRow
 		if err := tx.Where("case_id = ?", id).Take(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return &InputError{"text", "no draft yet: propose one first"}
+				return &InputError{"text", "text.no_draft", "no draft yet: propose one first"}
 			}
 			return err
 		}

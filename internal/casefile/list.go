@@ -23,6 +23,8 @@ type Query struct {
 	Q          string
 	Kind       string
 	FiscalYear int
+	// Organisation keeps the cases in which this organisation is an operator.
+	Organisation int64
 	Cursor     string
 	Limit      int
 }
@@ -105,12 +107,15 @@ func (s *Service) where(sub access.Subject, q Query) (access.Clause, visibility,
 	parts := []access.Clause{v.any(), v.search(q.Q)}
 	if q.Kind != "" {
 		if !slices.Contains(caseformat.Kinds, caseformat.Kind(q.Kind)) {
-			return access.False, v, &InputError{"kind", fmt.Sprintf("%q: want accident, near_miss or information", q.Kind)}
+			return access.False, v, &InputError{"kind", "kind.unknown", fmt.Sprintf("%q: want accident, near_miss or information", q.Kind)}
 		}
 		parts = append(parts, access.Clause{SQL: "c.kind = ?", Args: []any{q.Kind}})
 	}
 	if q.FiscalYear != 0 {
 		parts = append(parts, access.Clause{SQL: "c.fiscal_year = ?", Args: []any{q.FiscalYear}})
+	}
+	if q.Organisation != 0 {
+		parts = append(parts, access.Clause{SQL: "c.id IN (SELECT co.case_id FROM case_operators co WHERE co.organisation_id = ?)", Args: []any{q.Organisation}})
 	}
 	return access.And(parts...), v, nil
 }
@@ -186,7 +191,7 @@ func pageQuery(db *gorm.DB, where access.Clause, cur string, limit int) (*gorm.D
 	if cur != "" {
 		at, id, _, err := parseCursor(cur)
 		if err != nil {
-			return nil, &InputError{"cursor", "not a cursor this server gave"}
+			return nil, &InputError{"cursor", "cursor.invalid", "not a cursor this server gave"}
 		}
 		qb = qb.Where("(c.occurred_at, c.id) < (?, ?)", at, id)
 	}
@@ -340,4 +345,40 @@ func (s *Service) Export(ctx context.Context, sub access.Subject, q Query, fn fu
 		}
 	}
 	return n, nil
+}
+
+// Count is how many cases of q sub may see. Unlike List it shows no case,
+// so it is not audited: home pages count by kind without filling the trail.
+func (s *Service) Count(ctx context.Context, sub access.Subject, q Query) (int64, error) {
+	where, _, err := s.where(sub, q)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	return n, s.DB.WithContext(ctx).Table("cases c").Where(where.SQL, where.Args...).Count(&n).Error
+}
+
+// Draft is an anonymised near-miss summary awaiting approval.
+type Draft struct {
+	CaseID    int64     `json:"case_id"`
+	Ref       string    `json:"ref"`
+	Version   int       `json:"version"`
+	UpdatedBy string    `json:"updated_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Drafts lists the draft summaries sub may approve, newest first; the
+// policy's approve grant is applied in the query like every list.
+func (s *Service) Drafts(ctx context.Context, sub access.Subject, limit int) ([]Draft, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	may := s.Access.Filter(sub, access.Anonymised, access.Approve)
+	var out []Draft
+	err := s.DB.WithContext(ctx).Table("near_miss_summaries s").
+		Select("s.case_id, c.ref, s.version, s.updated_by, s.updated_at").
+		Joins("JOIN cases c ON c.id = s.case_id").
+		Where("s.status = 'draft'").Where(may.SQL, may.Args...).
+		Order("s.updated_at DESC").Limit(limit).Scan(&out).Error
+	return out, err
 }

@@ -39,7 +39,10 @@ var (
 
 // InputError is a problem with what the caller sent, naming the field.
 type InputError struct {
-	Field   string `json:"field"`
+	Field string `json:"field"`
+	// Code names the problem for pages that say it in the reader's
+	// language; Message says it in English for API clients.
+	Code    string `json:"-"`
 	Message string `json:"message"`
 }
 
@@ -169,26 +172,26 @@ func (s *Service) Share(ctx context.Context, sub access.Subject, id int64, req S
 		return nil, ErrForbidden
 	}
 	if strings.TrimSpace(req.Organisation) == "" {
-		return nil, &InputError{"organisation", "required: the name of a designated public institution"}
+		return nil, &InputError{"organisation", "organisation.required", "required: the name of a designated public institution"}
 	}
 	if strings.TrimSpace(req.Reason) == "" {
-		return nil, &InputError{"reason", "required: why the case is shared (recorded with the share)"}
+		return nil, &InputError{"reason", "reason.required", "required: why the case is shared (recorded with the share)"}
 	}
 	var out *Share
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		org, err := casestore.FindOrganisation(tx, req.Organisation)
 		if errors.Is(err, casestore.ErrNoOrganisation) {
-			return &InputError{"organisation", err.Error()}
+			return &InputError{"organisation", "organisation.unknown", err.Error()}
 		}
 		if err != nil {
 			return err
 		}
 		if !s.Access.IsDesignated(org.ID) {
-			return &InputError{"organisation", fmt.Sprintf("%s is not a designated public institution: restricted material is shared only with those", org.Name)}
+			return &InputError{"organisation", "organisation.not_designated", fmt.Sprintf("%s is not a designated public institution: restricted material is shared only with those", org.Name)}
 		}
 		for _, o := range rec.OrgIDs {
 			if o == org.ID {
-				return &InputError{"organisation", fmt.Sprintf("%s is an operator of this case and sees it already", org.Name)}
+				return &InputError{"organisation", "organisation.is_operator", fmt.Sprintf("%s is an operator of this case and sees it already", org.Name)}
 			}
 		}
 		added, err := access.Grant(ctx, tx, access.NewRule(access.SourceShare, actor(sub), strings.TrimSpace(req.Reason),
@@ -276,7 +279,7 @@ func (s *Service) Publish(ctx context.Context, sub access.Subject, id int64) (*V
 		return nil, ErrForbidden
 	}
 	if rec.Case.Kind != caseformat.KindAccident {
-		return nil, &InputError{"kind", "only a serious accident's overview is published with the operator's name; near-misses are published as approved anonymised summaries"}
+		return nil, &InputError{"kind", "kind.not_accident", "only a serious accident's overview is published with the operator's name; near-misses are published as approved anonymised summaries"}
 	}
 	if rec.PublishedAt == nil {
 		err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -78,7 +78,10 @@ var (
 
 // InputError is a user input problem, naming the field.
 type InputError struct {
-	Field   string
+	Field string
+	// Code names the problem for pages that say it in the reader's
+	// language; Message says it in English.
+	Code    string
 	Message string
 }
 
@@ -102,31 +105,31 @@ type NewUser struct {
 func (s *Service) Create(ctx context.Context, nu NewUser, by string) (*User, error) {
 	login := strings.ToLower(strings.TrimSpace(nu.Login))
 	if !loginRE.MatchString(login) {
-		return nil, &InputError{"login", "2–64 characters: lower-case letters, digits, '.', '_' or '-'"}
+		return nil, &InputError{"login", "login.invalid", "2–64 characters: lower-case letters, digits, '.', '_' or '-'"}
 	}
 	role, ok := access.ParseRole(nu.Role)
 	if !ok {
-		return nil, &InputError{"role", fmt.Sprintf("%q is not a role; one of %s", nu.Role, roleNames())}
+		return nil, &InputError{"role", "role.unknown", fmt.Sprintf("%q is not a role; one of %s", nu.Role, roleNames())}
 	}
 	if role == access.Reporter && strings.TrimSpace(nu.Org) == "" {
-		return nil, &InputError{"org", "a reporter belongs to an organisation"}
+		return nil, &InputError{"org", "org.required", "a reporter belongs to an organisation"}
 	}
 	if role != access.Reporter && strings.TrimSpace(nu.Org) != "" {
-		return nil, &InputError{"org", "only reporters belong to an organisation"}
+		return nil, &InputError{"org", "org.forbidden", "only reporters belong to an organisation"}
 	}
 	if len(nu.Fields) > 0 && role != access.Expert {
-		return nil, &InputError{"fields", "only experts have fields of expertise"}
+		return nil, &InputError{"fields", "fields.forbidden", "only experts have fields of expertise"}
 	}
 	if len(nu.Conflicts) > 0 && role != access.Expert {
-		return nil, &InputError{"conflicts", "only experts declare conflicts"}
+		return nil, &InputError{"conflicts", "conflicts.forbidden", "only experts declare conflicts"}
 	}
 	for _, f := range nu.Fields {
 		if !slices.Contains(s.Fields, f) {
-			return nil, &InputError{"fields", fmt.Sprintf("%q is not a field; one of %s", f, strings.Join(s.Fields, ", "))}
+			return nil, &InputError{"fields", "fields.unknown", fmt.Sprintf("%q is not a field; one of %s", f, strings.Join(s.Fields, ", "))}
 		}
 	}
 	if nu.Password != "" && len([]rune(nu.Password)) < 12 {
-		return nil, &InputError{"password", "at least 12 characters"}
+		return nil, &InputError{"password", "password.short", "at least 12 characters"}
 	}
 	u := &User{Login: login, DisplayName: strings.TrimSpace(nu.DisplayName), Fields: Strings(nu.Fields)}
 	if u.Fields == nil {
@@ -141,13 +144,13 @@ func (s *Service) Create(ctx context.Context, nu NewUser, by string) (*User, err
 			return err
 		}
 		if n > 0 {
-			return &InputError{"login", ErrLoginTaken.Error()}
+			return &InputError{"login", "login.taken", ErrLoginTaken.Error()}
 		}
 		if role == access.Reporter {
 			org, err := casestore.FindOrganisation(tx, nu.Org)
 			if err != nil {
 				if errors.Is(err, casestore.ErrNoOrganisation) {
-					return &InputError{"org", err.Error()}
+					return &InputError{"org", "org.unknown", err.Error()}
 				}
 				return err
 			}
@@ -158,7 +161,7 @@ func (s *Service) Create(ctx context.Context, nu NewUser, by string) (*User, err
 			org, err := casestore.FindOrganisation(tx, c)
 			if err != nil {
 				if errors.Is(err, casestore.ErrNoOrganisation) {
-					return &InputError{"conflicts", err.Error()}
+					return &InputError{"conflicts", "conflicts.unknown", err.Error()}
 				}
 				return err
 			}

@@ -32,7 +32,7 @@ func (p *pages) caseList(c echo.Context) error {
 	page, err := p.Cases.List(c.Request().Context(), user(c).Subject, q)
 	var input *casefile.InputError
 	if errors.As(err, &input) {
-		d.Error = d.T(inputMessage(input.Field, input.Message))
+		d.Error = d.T(messageOf(inputMessages, input.Code))
 		d.Page = &casefile.Page{}
 		return p.render(c, http.StatusBadRequest, "cases.html", d)
 	}

@@ -26,7 +26,7 @@ func (p *pages) caseShare(c echo.Context) error {
 			return lerr
 		}
 		d.ShareOrg, d.ShareReason = req.Organisation, req.Reason
-		d.ShareErrors = map[string]string{input.Field: d.T(inputMessage(input.Field, input.Message))}
+		d.ShareErrors = map[string]string{input.Field: d.T(messageOf(inputMessages, input.Code))}
 		return p.sharesResponse(c, http.StatusUnprocessableEntity, d)
 	}
 	if err != nil {

@@ -106,9 +106,9 @@ func statusOf(err error) (int, string, string) {
 	case errors.As(err, &leak):
 		return http.StatusUnprocessableEntity, "error.400.title", "anon.blocked"
 	case errors.As(err, &input):
-		return http.StatusUnprocessableEntity, "error.400.title", inputMessage(input.Field, input.Message)
+		return http.StatusUnprocessableEntity, "error.400.title", messageOf(inputMessages, input.Code)
 	case errors.As(err, &idInput):
-		return http.StatusUnprocessableEntity, "error.400.title", identityMessage(idInput)
+		return http.StatusUnprocessableEntity, "error.400.title", messageOf(identityMessages, idInput.Code)
 	case errors.As(err, &httpErr):
 		switch httpErr.Code {
 		case http.StatusNotFound, http.StatusMethodNotAllowed:
@@ -137,69 +137,42 @@ func (p *pages) toLogin(c echo.Context) {
 	_ = c.Redirect(http.StatusSeeOther, u)
 }
 
-// inputMessage is the message key of a casefile.InputError: the service
-// speaks English to API clients; the page says it in the reader's language.
-func inputMessage(field, message string) string {
-	switch field {
-	case "organisation":
-		switch {
-		case strings.Contains(message, "not a designated"):
-			return "err.share.notdesig"
-		case strings.Contains(message, "operator of this case"):
-			return "err.share.operator"
-		}
-		return "err.share.org"
-	case "reason":
-		return "err.share.reason"
-	case "text":
-		if strings.Contains(message, "propose") {
-			return "err.text.nodraft"
-		}
-		return "err.text"
-	case "kind":
-		if strings.Contains(message, "near-miss") || strings.Contains(message, "published") {
-			return "err.publish.kind"
-		}
-		if strings.Contains(message, "anonymised") {
-			return "err.anon.kind"
-		}
-		return "err.kind"
-	case "cursor":
-		return "err.cursor"
-	}
-	return "err.input"
+// inputMessages are the message keys of casefile.InputError codes: the
+// service speaks English to API clients; the page says it in the reader's
+// language.
+var inputMessages = map[string]string{
+	"organisation.not_designated": "err.share.notdesig",
+	"organisation.is_operator":    "err.share.operator",
+	"organisation.unknown":        "err.share.org",
+	"organisation.required":       "err.share.org",
+	"reason.required":             "err.share.reason",
+	"text.no_draft":               "err.text.nodraft",
+	"text.required":               "err.text",
+	"kind.not_accident":           "err.publish.kind",
+	"kind.not_near_miss":          "err.anon.kind",
+	"kind.unknown":                "err.kind",
+	"cursor.invalid":              "err.cursor",
 }
 
-// identityMessage is the message key of an identity.InputError.
-func identityMessage(e *identity.InputError) string {
-	switch e.Field {
-	case "login":
-		if strings.Contains(e.Message, "exists") {
-			return "err.login.taken"
-		}
-		return "err.login"
-	case "role":
-		return "err.role"
-	case "org":
-		switch {
-		case strings.Contains(e.Message, "belongs to"):
-			return "err.org.required"
-		case strings.Contains(e.Message, "only reporters"):
-			return "err.org.forbidden"
-		}
-		return "err.org.unknown"
-	case "fields":
-		if strings.Contains(e.Message, "only experts") {
-			return "err.fields"
-		}
-		return "err.fields.unknown"
-	case "conflicts":
-		if strings.Contains(e.Message, "only experts") {
-			return "err.conflicts"
-		}
-		return "err.conflicts.unk"
-	case "password":
-		return "err.password"
+// identityMessages are the message keys of identity.InputError codes.
+var identityMessages = map[string]string{
+	"login.invalid":       "err.login",
+	"login.taken":         "err.login.taken",
+	"role.unknown":        "err.role",
+	"org.required":        "err.org.required",
+	"org.forbidden":       "err.org.forbidden",
+	"org.unknown":         "err.org.unknown",
+	"fields.forbidden":    "err.fields",
+	"fields.unknown":      "err.fields.unknown",
+	"conflicts.forbidden": "err.conflicts",
+	"conflicts.unknown":   "err.conflicts.unk",
+	"password.short":      "err.password",
+}
+
+// messageOf is the key for code in keys, or the generic input message.
+func messageOf(keys map[string]string, code string) string {
+	if k, ok := keys[code]; ok {
+		return k
 	}
 	return "err.input"
 }

@@ -2,7 +2,6 @@ package webui
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,7 +29,7 @@ type homePage struct {
 	Counts []kindCount
 	// Secretariat: drafts awaiting approval.
 	ApproveDrafts bool
-	Drafts        []draft
+	Drafts        []casefile.Draft
 	// Reporters: their organisation's cases.
 	Reporter bool
 	Own      []casefile.Item
@@ -43,8 +42,8 @@ type homePage struct {
 	UserCount int
 }
 
-// home is the signed-in start page. Every count on it is the Total of a
-// visibility-filtered list: the page never counts what the caller may not
+// home is the signed-in start page. Every count on it is filtered by the
+// caller's visibility in SQL: the page never counts what the caller may not
 // see.
 func (p *pages) home(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -61,31 +60,27 @@ func (p *pages) home(c echo.Context) error {
 	}
 	if u.Has(access.Secretariat) || u.Has(access.Expert) {
 		for _, k := range caseformat.Kinds {
-			page, err := p.Cases.List(ctx, sub, casefile.Query{Kind: string(k), Limit: 1})
+			n, err := p.Cases.Count(ctx, sub, casefile.Query{Kind: string(k)})
 			if err != nil {
 				return err
 			}
-			d.Counts = append(d.Counts, kindCount{Kind: k, Total: page.Total})
+			d.Counts = append(d.Counts, kindCount{Kind: k, Total: n})
 		}
 	}
 	if u.Has(access.Secretariat) {
 		d.ApproveDrafts = true
 		var err error
-		if d.Drafts, err = p.draftsToApprove(ctx, sub); err != nil {
+		if d.Drafts, err = p.Cases.Drafts(ctx, sub, 50); err != nil {
 			return err
 		}
 	}
 	if u.Has(access.Reporter) && u.OrgName != "" {
 		d.Reporter = true
-		page, err := p.Cases.List(ctx, sub, casefile.Query{Limit: 50})
+		page, err := p.Cases.List(ctx, sub, casefile.Query{Organisation: u.OrgID, Limit: 50})
 		if err != nil {
 			return err
 		}
-		for _, it := range page.Items {
-			if slices.Contains(it.Operators, u.OrgName) {
-				d.Own = append(d.Own, it)
-			}
-		}
+		d.Own = page.Items
 	}
 	d.Editor = u.Has(access.Editor)
 	if p.Access.CanSystem(sub, access.AuditTrail, access.Read) {

@@ -65,6 +65,6 @@ func setAnonError(d *casePage, err error) {
 	case errors.As(err, &leak):
 		d.Leak = &leakView{Leaks: leak.Leaks, Segments: markLeaks(leak.Text, leak.Leaks)}
 	case errors.As(err, &input):
-		d.AnonError = d.T(inputMessage(input.Field, input.Message))
+		d.AnonError = d.T(messageOf(inputMessages, input.Code))
 	}
 }

@@ -53,6 +53,11 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 	assert.Greater(t, n, 200, "the pattern finds the handlers' keys too")
+	for _, keys := range []map[string]string{inputMessages, identityMessages} {
+		for code, k := range keys {
+			assert.True(t, hasMessage(k), "%s → %s", code, k)
+		}
+	}
 }
 
 // The pages run under a CSP without 'unsafe-inline': no inline script,

@@ -36,7 +36,7 @@ func (p *pages) userCreate(c echo.Context) error {
 		}
 		nu.Password = ""
 		d.Form = nu
-		d.Errors = map[string]string{input.Field: d.T(identityMessage(input))}
+		d.Errors = map[string]string{input.Field: d.T(messageOf(identityMessages, input.Code))}
 		return p.render(c, http.StatusUnprocessableEntity, "users.html", d)
 	}
 	if err != nil {
