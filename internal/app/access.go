@@ -18,10 +18,10 @@ import (
 	"gorm.io/gorm"
 
 	"kensho/configs"
-	"kensho/internal/config"
 	"kensho/internal/access"
 	"kensho/internal/audit"
 	"kensho/internal/casefile"
+	"kensho/internal/config"
 	"kensho/internal/identity"
 	"kensho/internal/redact"
 	"kensho/policies"

@@ -25,8 +25,8 @@ type Query struct {
 	FiscalYear int
 	// Organisation keeps the cases in which this organisation is an operator.
 	Organisation int64
-	Cursor     string
-	Limit      int
+	Cursor       string
+	Limit        int
 }
 
 // Item is a case in a list: its overview if the caller may see it, else

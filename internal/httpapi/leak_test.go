@@ -83,7 +83,9 @@ var want = map[string]map[string][]string{
 }
 
 // marker is the string planted in a section of a case.
-func marker(section string, id int64) string { return fmt.Sprintf("LEAKMARK%s%dZ", strings.ToUpper(section[:2]), id) }
+func marker(section string, id int64) string {
+	return fmt.Sprintf("LEAKMARK%s%dZ", strings.ToUpper(section[:2]), id)
+}
 
 // plant puts a marker into every section of every target case.
 func plant(t *testing.T, st *stacktest.Stack) {
