@@ -1,0 +1,105 @@
+package webui_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"kensho/internal/stacktest"
+)
+
+var sectionRE = regexp.MustCompile(`<section id="([a-z]+)" class="tier`)
+
+// The leak matrix on the pages: every role × every tier of case × every
+// page surface (case page, list, search, home, public pages, error pages)
+// shows exactly the sections allowed, and no marker planted in a forbidden
+// section appears anywhere in the HTML.
+func TestPageLeakMatrix(t *testing.T) {
+	s := stacktest.New(t)
+	s.Plant(t)
+
+	for role, cases := range stacktest.Want {
+		t.Run(role, func(t *testing.T) {
+			bad := s.Forbidden(role)
+			var b *browser
+			if role == "anonymous" {
+				b = newBrowser(t, s)
+			} else {
+				b = signedIn(t, s, role)
+				stacktest.NoMarkers(t, b.get("/home").Body, bad, "home")
+			}
+			missing := b.get("/cases/999999999")
+			for _, path := range []string{"/", "/near-misses"} {
+				r := b.get(path)
+				if r.Status == http.StatusSeeOther {
+					// A signed-in caller's start page is home, checked above.
+					require.Equal(t, "/home", r.Location)
+					continue
+				}
+				require.Equal(t, http.StatusOK, r.Status, path)
+				// Public pages are the same for everyone.
+				stacktest.NoMarkers(t, r.Body, s.Forbidden("anonymous"), path)
+			}
+
+			for _, tg := range stacktest.Targets {
+				id := s.Cases[tg.Ref]
+				r := b.get(fmt.Sprintf("/cases/%d", id))
+				stacktest.NoMarkers(t, r.Body, bad, "case page "+tg.Ref)
+				exp := cases[tg.Ref]
+				if role == "anonymous" {
+					assert.Equal(t, http.StatusSeeOther, r.Status, "case pages need a login")
+					continue
+				}
+				if exp == nil {
+					assert.Equal(t, http.StatusNotFound, r.Status, "%s: %s", tg.Ref, tg.What)
+					assert.Equal(t, missing.Body, r.Body, "an invisible case looks like a missing one")
+					continue
+				}
+				require.Equal(t, http.StatusOK, r.Status, tg.Ref)
+				var got []string
+				for _, m := range sectionRE.FindAllStringSubmatch(r.Body, -1) {
+					got = append(got, m[1])
+					assert.Contains(t, r.Body, stacktest.Marker(m[1], id), "%s: section %s lacks its marker", tg.Ref, m[1])
+				}
+				assert.Equal(t, exp, got, "%s: %s", tg.Ref, tg.What)
+				assert.Regexp(t, `TLP:(CLEAR|AMBER|RED)`, r.Body)
+
+				// A forbidden action on a visible case is a 403 page that
+				// shows nothing of the case.
+				if role != "secretariat" {
+					r = b.post(fmt.Sprintf("/cases/%d/publish", id), nil, "auto")
+					stacktest.NoMarkers(t, r.Body, bad, "publish error "+tg.Ref)
+					assert.Contains(t, []int{http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity}, r.Status)
+				}
+			}
+			if role == "anonymous" {
+				return
+			}
+
+			// The list and its search.
+			list := b.get("/cases")
+			require.Equal(t, http.StatusOK, list.Status)
+			stacktest.NoMarkers(t, list.Body, bad, "case list")
+			for _, tg := range stacktest.Targets {
+				id := s.Cases[tg.Ref]
+				for _, sec := range stacktest.Sections {
+					q := stacktest.Marker(sec, id)
+					r := b.get("/cases?q=" + url.QueryEscape(q))
+					require.Equal(t, http.StatusOK, r.Status)
+					// The page repeats the query; every other forbidden
+					// marker must be absent, and whether the case is found
+					// is checked below.
+					stacktest.NoMarkers(t, r.Body, slices.DeleteFunc(slices.Clone(bad), func(m string) bool { return m == q }), "search")
+					found := regexp.MustCompile(fmt.Sprintf(`href="/cases/%d"`, id)).MatchString(r.Body)
+					assert.Equal(t, slices.Contains(cases[tg.Ref], sec), found, "search for the %s marker of %s", sec, tg.Ref)
+				}
+			}
+		})
+	}
+}
