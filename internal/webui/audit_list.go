@@ -78,7 +78,7 @@ func (p *pages) auditList(c echo.Context) error {
 		d.ExportURL += "?" + filters.Encode()
 	}
 	var err error
-	if d.Chain, err = audit.Verify(ctx, p.DB); err != nil {
+	if d.Chain, err = p.chain(ctx); err != nil {
 		return err
 	}
 	if !ok {

@@ -85,7 +85,7 @@ func (p *pages) home(c echo.Context) error {
 	d.Editor = u.Has(access.Editor)
 	if p.Access.CanSystem(sub, access.AuditTrail, access.Read) {
 		var err error
-		if d.Chain, err = audit.Verify(ctx, p.DB); err != nil {
+		if d.Chain, err = p.chain(ctx); err != nil {
 			return err
 		}
 	}

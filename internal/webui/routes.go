@@ -90,5 +90,6 @@ func Register(e *echo.Echo, d Deps) error {
 // its methods, one file each.
 type pages struct {
 	Deps
-	tmpl templates
+	tmpl       templates
+	chainCache chainCache
 }
