@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -97,18 +96,25 @@ func cliActor() string {
 	return "cli"
 }
 
-// withServices opens the database and builds the services for a command.
-func (a *app) withServices(ctx context.Context, fn func(*services) error) error {
+// withDB opens the (migrated) database for the length of a command.
+func (a *app) withDB(ctx context.Context, fn func(*gorm.DB) error) error {
 	store, closeDB, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	s, err := a.newServices(ctx, store.DB())
-	if err != nil {
-		return err
-	}
-	return fn(s)
+	return fn(store.DB())
+}
+
+// withServices opens the database and builds the services for a command.
+func (a *app) withServices(ctx context.Context, fn func(*services) error) error {
+	return a.withDB(ctx, func(gdb *gorm.DB) error {
+		s, err := a.newServices(ctx, gdb)
+		if err != nil {
+			return err
+		}
+		return fn(s)
+	})
 }
 
 func (a *app) policyCmd() *cobra.Command {
@@ -134,20 +140,17 @@ case shares are kept. Running servers reload at once.`,
 			if err != nil {
 				return usageError{err}
 			}
-			store, closeDB, err := a.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeDB()
 			var added, removed int
-			err = store.DB().WithContext(cmd.Context()).Transaction(func(tx *gorm.DB) error {
-				var err error
-				if added, removed, err = access.LoadPolicy(cmd.Context(), tx, rules, cliActor()); err != nil {
+			err = a.withDB(cmd.Context(), func(gdb *gorm.DB) error {
+				return gdb.WithContext(cmd.Context()).Transaction(func(tx *gorm.DB) error {
+					var err error
+					if added, removed, err = access.LoadPolicy(cmd.Context(), tx, rules, cliActor()); err != nil {
+						return err
+					}
+					_, err = audit.Append(cmd.Context(), tx, audit.Event{Actor: cliActor(), Action: audit.ActionPolicyLoad, Object: "policy",
+						Detail: map[string]any{"lines": len(rules), "added": added, "removed": removed, "file": file}})
 					return err
-				}
-				_, err = audit.Append(cmd.Context(), tx, audit.Event{Actor: cliActor(), Action: audit.ActionPolicyLoad, Object: "policy",
-					Detail: map[string]any{"lines": len(rules), "added": added, "removed": removed, "file": file}})
-				return err
+				})
 			})
 			if err != nil {
 				return err
@@ -257,22 +260,19 @@ func (a *app) auditCmd() *cobra.Command {
 		Short: "Check the hash chain of the audit trail; exit status 1 and the first broken entry if it fails",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store, closeDB, err := a.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			res, err := audit.Verify(cmd.Context(), store.DB())
-			if err != nil {
-				return err
-			}
-			if err := writeJSON(a.stdout, res); err != nil {
-				return err
-			}
-			if !res.OK {
-				return fmt.Errorf("audit chain broken at entry %d: %s", res.Broken.ID, res.Broken.Reason)
-			}
-			return nil
+			return a.withDB(cmd.Context(), func(gdb *gorm.DB) error {
+				res, err := audit.Verify(cmd.Context(), gdb)
+				if err != nil {
+					return err
+				}
+				if err := writeJSON(a.stdout, res); err != nil {
+					return err
+				}
+				if !res.OK {
+					return fmt.Errorf("audit chain broken at entry %d: %s", res.Broken.ID, res.Broken.Reason)
+				}
+				return nil
+			})
 		},
 	}
 	var out string
@@ -281,11 +281,6 @@ func (a *app) auditCmd() *cobra.Command {
 		Short: "Write the whole audit trail as CSV, newest first",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store, closeDB, err := a.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeDB()
 			w := a.stdout
 			if out != "" && out != "-" {
 				f, err := os.Create(out)
@@ -295,24 +290,9 @@ func (a *app) auditCmd() *cobra.Command {
 				defer f.Close()
 				w = f
 			}
-			cw := csv.NewWriter(w)
-			_ = cw.Write(audit.CSVHeader)
-			q := audit.Query{Limit: 1000}
-			for {
-				entries, err := audit.List(cmd.Context(), store.DB(), q)
-				if err != nil {
-					return err
-				}
-				for i := range entries {
-					_ = cw.Write(entries[i].CSVRow())
-				}
-				if len(entries) < q.Limit {
-					break
-				}
-				q.Before = entries[len(entries)-1].ID
-			}
-			cw.Flush()
-			return cw.Error()
+			return a.withDB(cmd.Context(), func(gdb *gorm.DB) error {
+				return audit.WriteCSV(cmd.Context(), gdb, audit.Query{}, w, false)
+			})
 		},
 	}
 	export.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output)")

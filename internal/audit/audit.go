@@ -12,10 +12,12 @@ package audit
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -305,6 +307,40 @@ func Diff(before, after map[string]string, open func(field string) bool) map[str
 		out[k] = Change{Before: b, After: a}
 	}
 	return out
+}
+
+// WriteCSV writes every entry q selects as CSV, newest first, in pages so
+// that memory stays flat however long the trail. bom starts the file with
+// a UTF-8 byte-order mark, for spreadsheet programs that otherwise read
+// Japanese as Shift_JIS.
+func WriteCSV(ctx context.Context, gdb *gorm.DB, q Query, w io.Writer, bom bool) error {
+	if bom {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return err
+		}
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	q.Limit = 1000
+	for {
+		entries, err := List(ctx, gdb, q)
+		if err != nil {
+			return err
+		}
+		for i := range entries {
+			if err := cw.Write(entries[i].CSVRow()); err != nil {
+				return err
+			}
+		}
+		if len(entries) < q.Limit {
+			break
+		}
+		q.Before = entries[len(entries)-1].ID
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // CSVHeader and CSVRow give the export layout of the trail.

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
@@ -77,24 +76,7 @@ func (h *handlers) exportAudit(c echo.Context) error {
 	w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	w.Header().Set(echo.HeaderContentDisposition, `attachment; filename="kensho-audit.csv"`)
 	w.WriteHeader(http.StatusOK)
-	cw := csv.NewWriter(w)
-	_ = cw.Write(audit.CSVHeader)
-	q.Limit = 1000
-	for {
-		entries, err := audit.List(c.Request().Context(), h.DB, q)
-		if err != nil {
-			return err
-		}
-		for i := range entries {
-			_ = cw.Write(entries[i].CSVRow())
-		}
-		if len(entries) < q.Limit {
-			break
-		}
-		q.Before = entries[len(entries)-1].ID
-	}
-	cw.Flush()
-	return cw.Error()
+	return audit.WriteCSV(c.Request().Context(), h.DB, q, w, false)
 }
 
 func (h *handlers) verifyAudit(c echo.Context) error {

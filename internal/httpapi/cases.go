@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"kensho/internal/access"
 	"kensho/internal/casefile"
 )
 
@@ -46,16 +48,34 @@ func (h *handlers) listCases(c echo.Context) error {
 	return c.JSON(http.StatusOK, page)
 }
 
-func (h *handlers) getCase(c echo.Context) error {
+// onCase runs fn as the caller on the case of the path and writes its
+// result with status: the shape of every case handler.
+func onCase[T any](c echo.Context, status int, fn func(ctx context.Context, sub access.Subject, id int64) (T, error)) error {
 	id, err := caseID(c)
 	if err != nil {
 		return err
 	}
-	v, err := h.Cases.Get(c.Request().Context(), subject(c), id)
+	v, err := fn(c.Request().Context(), subject(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, v)
+	return c.JSON(status, v)
+}
+
+// withBody decodes the JSON body into a B before calling fn.
+func withBody[B, T any](c echo.Context, fn func(ctx context.Context, sub access.Subject, id int64, body B) (T, error)) func(context.Context, access.Subject, int64) (T, error) {
+	return func(ctx context.Context, sub access.Subject, id int64) (T, error) {
+		var body B
+		if err := decodeJSON(c, &body); err != nil {
+			var zero T
+			return zero, err
+		}
+		return fn(ctx, sub, id, body)
+	}
+}
+
+func (h *handlers) getCase(c echo.Context) error {
+	return onCase(c, http.StatusOK, h.Cases.Get)
 }
 
 // exportCases streams every visible case as one JSON document per line.
@@ -84,19 +104,7 @@ func (h *handlers) exportCases(c echo.Context) error {
 }
 
 func (h *handlers) share(c echo.Context) error {
-	id, err := caseID(c)
-	if err != nil {
-		return err
-	}
-	var req casefile.ShareRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	s, err := h.Cases.Share(c.Request().Context(), subject(c), id, req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, s)
+	return onCase(c, http.StatusCreated, withBody(c, h.Cases.Share))
 }
 
 func (h *handlers) unshare(c echo.Context) error {
@@ -111,27 +119,11 @@ func (h *handlers) unshare(c echo.Context) error {
 }
 
 func (h *handlers) publish(c echo.Context) error {
-	id, err := caseID(c)
-	if err != nil {
-		return err
-	}
-	v, err := h.Cases.Publish(c.Request().Context(), subject(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
+	return onCase(c, http.StatusOK, h.Cases.Publish)
 }
 
 func (h *handlers) proposeSummary(c echo.Context) error {
-	id, err := caseID(c)
-	if err != nil {
-		return err
-	}
-	d, err := h.Cases.Propose(c.Request().Context(), subject(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, d)
+	return onCase(c, http.StatusCreated, h.Cases.Propose)
 }
 
 type summaryEdit struct {
@@ -140,35 +132,15 @@ type summaryEdit struct {
 }
 
 func (h *handlers) editSummary(c echo.Context) error {
-	id, err := caseID(c)
-	if err != nil {
-		return err
-	}
-	var req summaryEdit
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	d, err := h.Cases.EditSummary(c.Request().Context(), subject(c), id, req.Text, req.Version)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return onCase(c, http.StatusOK, withBody(c, func(ctx context.Context, sub access.Subject, id int64, b summaryEdit) (*casefile.AnonymisingDraft, error) {
+		return h.Cases.EditSummary(ctx, sub, id, b.Text, b.Version)
+	}))
 }
 
 func (h *handlers) approveSummary(c echo.Context) error {
-	id, err := caseID(c)
-	if err != nil {
-		return err
-	}
-	var req summaryEdit
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	d, err := h.Cases.Approve(c.Request().Context(), subject(c), id, req.Version)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return onCase(c, http.StatusOK, withBody(c, func(ctx context.Context, sub access.Subject, id int64, b summaryEdit) (*casefile.AnonymisingDraft, error) {
+		return h.Cases.Approve(ctx, sub, id, b.Version)
+	}))
 }
 
 func (h *handlers) publicNearMisses(c echo.Context) error {

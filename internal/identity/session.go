@@ -97,19 +97,12 @@ func (s *Service) Session(ctx context.Context, token string) (*Principal, error)
 	if token == "" {
 		return nil, ErrNoSession
 	}
-	var row session
-	err := s.DB.WithContext(ctx).Where("token_sha256 = ? AND expires_at > now()", digest(token)).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNoSession
-	}
+	row, err := credential[session](ctx, s.DB, "token_sha256 = ? AND expires_at > now()", digest(token))
 	if err != nil {
 		return nil, err
 	}
-	var u User
-	if err := s.DB.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", row.UserID).Take(&u).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, ErrNoSession
-		}
+	u, err := s.activeUser(ctx, row.UserID)
+	if err != nil {
 		return nil, err
 	}
 	// Extend at most once a minute: a page with many requests writes once.
@@ -118,7 +111,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Principal, error)
 		s.DB.WithContext(ctx).Model(&session{}).Where("token_sha256 = ?", row.TokenSHA256).
 			Updates(map[string]any{"last_seen_at": now, "expires_at": now.Add(s.ttl())})
 	}
-	p, err := s.principal(ctx, &u)
+	p, err := s.principal(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -179,23 +172,36 @@ func (s *Service) Token(ctx context.Context, token string) (*Principal, error) {
 	if !strings.HasPrefix(token, tokenPrefix) {
 		return nil, ErrNoSession
 	}
-	var row apiToken
-	err := s.DB.WithContext(ctx).Where("token_sha256 = ? AND revoked_at IS NULL", digest(token)).Take(&row).Error
+	row, err := credential[apiToken](ctx, s.DB, "token_sha256 = ? AND revoked_at IS NULL", digest(token))
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.activeUser(ctx, row.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if row.LastUsedAt == nil || time.Since(*row.LastUsedAt) > time.Minute {
+		s.DB.WithContext(ctx).Model(&apiToken{}).Where("id = ?", row.ID).Update("last_used_at", time.Now())
+	}
+	return s.principal(ctx, u)
+}
+
+// activeUser loads the user a session or token belongs to; a disabled or
+// deleted user has no valid session.
+func (s *Service) activeUser(ctx context.Context, id int64) (*User, error) {
+	return credential[User](ctx, s.DB, "id = ? AND disabled_at IS NULL", id)
+}
+
+// credential loads the one row of T that proves an identity; none is
+// ErrNoSession, whatever the reason.
+func credential[T any](ctx context.Context, db *gorm.DB, cond string, args ...any) (*T, error) {
+	var row T
+	err := db.WithContext(ctx).Where(cond, args...).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNoSession
 	}
 	if err != nil {
 		return nil, err
 	}
-	var u User
-	if err := s.DB.WithContext(ctx).Where("id = ? AND disabled_at IS NULL", row.UserID).Take(&u).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, ErrNoSession
-		}
-		return nil, err
-	}
-	if row.LastUsedAt == nil || time.Since(*row.LastUsedAt) > time.Minute {
-		s.DB.WithContext(ctx).Model(&apiToken{}).Where("id = ?", row.ID).Update("last_used_at", time.Now())
-	}
-	return s.principal(ctx, &u)
+	return &row, nil
 }

@@ -1,7 +1,6 @@
 package webui
 
 import (
-	"encoding/csv"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -25,29 +24,5 @@ func (p *pages) auditExport(c echo.Context) error {
 	w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	w.Header().Set(echo.HeaderContentDisposition, `attachment; filename="kensho-audit.csv"`)
 	w.WriteHeader(http.StatusOK)
-	if _, err := w.Write([]byte("\ufeff")); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(audit.CSVHeader); err != nil {
-		return err
-	}
-	q.Limit = 1000
-	for {
-		entries, err := audit.List(c.Request().Context(), p.DB, q)
-		if err != nil {
-			return err
-		}
-		for i := range entries {
-			if err := cw.Write(entries[i].CSVRow()); err != nil {
-				return err
-			}
-		}
-		if len(entries) < q.Limit {
-			break
-		}
-		q.Before = entries[len(entries)-1].ID
-	}
-	cw.Flush()
-	return cw.Error()
+	return audit.WriteCSV(c.Request().Context(), p.DB, q, w, true)
 }
