@@ -58,7 +58,7 @@ func bulk(tb testing.TB, n int) (*Service, access.Subject) {
 		`INSERT INTO casbin_rule (ptype, v0, v1, source, created_by, reason)
 		 SELECT 'g2', 'case:' || id, 'share:org:` + strconv.FormatInt(docomo.ID, 10) + `', 'share', 'bulk', '合成'
 		 FROM cases WHERE id % 100 = 7`,
-		`ANALYZE`,
+		`VACUUM ANALYZE`,
 	} {
 		if strings.Contains(q, "?") {
 			require.NoError(tb, gdb.Exec(q, n).Error)
