@@ -1,12 +1,16 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -293,4 +297,34 @@ func TestPublishOpensTheOverviewOnly(t *testing.T) {
 	assert.Contains(t, body, "株式会社NTTドコモ")
 	assert.NotContains(t, body, `"restricted"`)
 	assert.NotContains(t, body, "設備統括管理者")
+}
+
+// Partner rights follow the registry's flag: when an organisation stops
+// being designated, its shares stop working in every running server.
+func TestPartnerRightsFollowTheRegistryFlag(t *testing.T) {
+	st := stacktest.New(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go st.Access.Listen(ctx, st.DBURL)
+
+	path := fmt.Sprintf("/api/v1/cases/%d", st.Cases["2019-001"])
+	status, _ := st.Do(t, "docomo", "GET", path, "")
+	require.Equal(t, 200, status)
+
+	reg, err := os.ReadFile("../../configs/organisations.yaml")
+	require.NoError(t, err)
+	changed := strings.Replace(string(reg), "name: 株式会社NTTドコモ\n    name_en: NTT Docomo\n    designated: true",
+		"name: 株式会社NTTドコモ\n    name_en: NTT Docomo\n    designated: false", 1)
+	require.NotEqual(t, string(reg), changed)
+	file := filepath.Join(t.TempDir(), "organisations.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(changed), 0o600))
+	stacktest.Run(t, st.DBURL, "orgs", "load", file)
+
+	assert.Eventually(t, func() bool {
+		status, _ := st.Do(t, "docomo", "GET", path, "")
+		return status == 404
+	}, 5*time.Second, 50*time.Millisecond, "the share no longer opens the case")
+	// Its own cases stay its own.
+	status, _ = st.Do(t, "docomo", "GET", fmt.Sprintf("/api/v1/cases/%d", st.Cases["2020-004"]), "")
+	assert.Equal(t, 200, status)
 }
