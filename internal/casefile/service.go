@@ -323,3 +323,27 @@ func (s *Service) SetNotes(ctx context.Context, sub access.Subject, id int64, be
 		return err
 	})
 }
+
+// Original returns a submission of case id exactly as the operator sent
+// it: own-tier material (the reporting organisation and the committee).
+// Reading it is audited; a report the caller may not read is not found.
+func (s *Service) Original(ctx context.Context, sub access.Subject, id, reportID int64) (*casestore.ReportMeta, []byte, error) {
+	_, rec, err := s.view(ctx, sub, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !s.Access.Can(sub, access.NewCaseRef(id, rec.OrgIDs), access.Own, access.Read) {
+		return nil, nil, ErrNotFound
+	}
+	meta, body, err := casestore.ReportBody(s.DB.WithContext(ctx), id, reportID)
+	if errors.Is(err, casestore.ErrNotFound) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	err = audit.Record(ctx, s.DB, audit.Event{Actor: actor(sub), Action: audit.ActionRead,
+		Object: fmt.Sprintf("%s/reports/%d", access.CaseKey(id), reportID), CaseID: id,
+		Detail: map[string]any{"tiers": []access.Tier{access.Own}, "sha256": meta.SHA256}})
+	return meta, body, err
+}

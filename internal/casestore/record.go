@@ -107,3 +107,17 @@ func OperatorOrgs(db *gorm.DB, ids []int64) (map[int64][]int64, error) {
 	}
 	return out, nil
 }
+
+// ReportBody returns one stored submission of case caseID, byte for byte.
+func ReportBody(db *gorm.DB, caseID, reportID int64) (*ReportMeta, []byte, error) {
+	var row reportRow
+	err := db.Where("id = ? AND case_id = ?", reportID, caseID).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &ReportMeta{ID: row.ID, Source: row.Source, SourceName: row.SourceName, ReceivedAt: row.ReceivedAt,
+		SHA256: row.BodySHA256, Size: len(row.Body)}, row.Body, nil
+}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -76,6 +77,26 @@ func withBody[B, T any](c echo.Context, fn func(ctx context.Context, sub access.
 
 func (h *handlers) getCase(c echo.Context) error {
 	return onCase(c, http.StatusOK, h.Cases.Get)
+}
+
+// original sends a stored submission byte for byte, with its SHA-256 so
+// that the reporter can check it is what they sent.
+func (h *handlers) original(c echo.Context) error {
+	id, err := caseID(c)
+	if err != nil {
+		return err
+	}
+	rid, err := strconv.ParseInt(c.Param("report"), 10, 64)
+	if err != nil {
+		return casefile.ErrNotFound
+	}
+	meta, body, err := h.Cases.Original(c.Request().Context(), subject(c), id, rid)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("X-Content-SHA256", meta.SHA256)
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="case-%d-report-%d.json"`, id, rid))
+	return c.Blob(http.StatusOK, "application/json", body)
 }
 
 // exportCases streams every visible case as one JSON document per line.

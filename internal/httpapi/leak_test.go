@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -327,4 +329,37 @@ func TestPartnerRightsFollowTheRegistryFlag(t *testing.T) {
 	// Its own cases stay its own.
 	status, _ = st.Do(t, "docomo", "GET", fmt.Sprintf("/api/v1/cases/%d", st.Cases["2020-004"]), "")
 	assert.Equal(t, 200, status)
+}
+
+// The operator's original submission is own-tier: its organisation and the
+// committee download it byte for byte; a sharee or anyone else gets 404.
+func TestOriginalSubmission(t *testing.T) {
+	st := stacktest.New(t)
+	id := st.Cases["2019-001"]
+	status, body := st.Do(t, "kddi", "GET", fmt.Sprintf("/api/v1/cases/%d", id), "")
+	require.Equal(t, 200, status)
+	var v struct {
+		Own struct {
+			Reports []struct {
+				ID     int64
+				SHA256 string
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &v))
+	require.Len(t, v.Own.Reports, 1)
+	rep := v.Own.Reports[0]
+	path := fmt.Sprintf("/api/v1/cases/%d/reports/%d", id, rep.ID)
+	for _, who := range []string{"kddi", "secretariat", "expert"} {
+		status, body = st.Do(t, who, "GET", path, "")
+		require.Equal(t, 200, status, who)
+		sum := sha256.Sum256([]byte(body))
+		assert.Equal(t, rep.SHA256, hex.EncodeToString(sum[:]), "%s gets the bytes as submitted", who)
+	}
+	for _, who := range []string{"docomo", "optage", "editor", "admin"} {
+		status, _ = st.Do(t, who, "GET", path, "")
+		assert.Equal(t, 404, status, who)
+	}
+	status, _ = st.Do(t, "kddi", "GET", fmt.Sprintf("/api/v1/cases/%d/reports/%d", st.Cases["2020-004"], rep.ID), "")
+	assert.Equal(t, 404, status, "a report is found only under its own case")
 }

@@ -46,6 +46,7 @@ func Register(e *echo.Echo, d Deps) {
 	v1.GET("/cases", h.listCases, auth)
 	v1.GET("/cases/export", h.exportCases, auth)
 	v1.GET("/cases/:id", h.getCase, auth)
+	v1.GET("/cases/:id/reports/:report", h.original, auth)
 	v1.POST("/cases/:id/shares", h.share, auth)
 	v1.DELETE("/cases/:id/shares/:org", h.unshare, auth)
 	v1.POST("/cases/:id/publish", h.publish, auth)

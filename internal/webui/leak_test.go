@@ -68,6 +68,14 @@ func TestPageLeakMatrix(t *testing.T) {
 					assert.Contains(t, r.Body, stacktest.Marker(m[1], id), "%s: section %s lacks its marker", tg.Ref, m[1])
 				}
 				assert.Equal(t, exp, got, "%s: %s", tg.Ref, tg.What)
+				// The originals of the own part download; nothing else links them.
+				links := regexp.MustCompile(fmt.Sprintf(`href="(/cases/%d/reports/\d+)"`, id)).FindAllStringSubmatch(r.Body, -1)
+				assert.Equal(t, slices.Contains(exp, stacktest.Own), len(links) > 0, "%s: download links", tg.Ref)
+				for _, l := range links {
+					d := b.get(l[1])
+					assert.Equal(t, http.StatusOK, d.Status, l[1])
+					assert.Contains(t, d.Header.Get("Content-Disposition"), "attachment")
+				}
 				assert.Regexp(t, `TLP:(CLEAR|AMBER|RED)`, r.Body)
 
 				// A forbidden action on a visible case is a 403 page that

@@ -173,6 +173,7 @@ var messages = map[string]msg{
 	"f.received":     {"受領日時", "Received"},
 	"f.source":       {"提出元", "Source"},
 	"f.size":         {"サイズ", "Size"},
+	"f.download":     {"原本をダウンロード", "Download the original"},
 	"f.notes":        {"審議メモ", "Deliberation notes"},
 	"f.publishedby":  {"公表者", "Published by"},
 	"f.none":         {"なし", "none"},

@@ -70,6 +70,7 @@ func Register(e *echo.Echo, d Deps) error {
 
 	e.GET("/cases", p.caseList, s, in)
 	e.GET("/cases/:id", p.caseShow, s, in)
+	e.GET("/cases/:id/reports/:report", p.reportDownload, s, in)
 	e.POST("/cases/:id/shares", p.caseShare, s, in, csrf)
 	e.POST("/cases/:id/shares/:org/revoke", p.caseUnshare, s, in, csrf)
 	e.POST("/cases/:id/publish", p.casePublish, s, in, csrf)
