@@ -71,6 +71,8 @@ type Service struct {
 // Errors callers map to messages and status codes.
 var (
 	ErrBadCredentials = errors.New("unknown login or wrong password")
+	// ErrTooManyAttempts: too many failed logins for this login lately.
+	ErrTooManyAttempts = errors.New("too many failed sign-ins; try again later")
 	ErrNoSession      = errors.New("no valid session")
 	ErrNoUser         = errors.New("no such user")
 	ErrLoginTaken     = errors.New("login already exists")

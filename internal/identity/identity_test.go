@@ -123,3 +123,18 @@ func TestLoginSessionTokenAndList(t *testing.T) {
 	assert.Equal(t, []string{"KDDI株式会社"}, rows[1].Conflicts)
 	assert.Equal(t, 1, rows[1].Tokens)
 }
+
+func TestFailedLoginsAreThrottled(t *testing.T) {
+	s := service(t)
+	ctx := context.Background()
+	_, err := s.Create(ctx, identity.NewUser{Login: "taro", Role: "editor", Password: "the right password"}, "test")
+	require.NoError(t, err)
+	for range 10 {
+		_, _, err := s.Login(ctx, "taro", "a wrong password", "203.0.113.9")
+		require.ErrorIs(t, err, identity.ErrBadCredentials)
+	}
+	_, _, err = s.Login(ctx, "TARO", "the right password", "203.0.113.9")
+	assert.ErrorIs(t, err, identity.ErrTooManyAttempts, "even the right password waits")
+	_, _, err = s.Login(ctx, "someone-else", "whatever password", "203.0.113.9")
+	assert.ErrorIs(t, err, identity.ErrBadCredentials, "other logins are not affected")
+}

@@ -46,10 +46,27 @@ func (s *Service) ttl() time.Duration {
 	return s.SessionTTL
 }
 
+// Failed sign-ins are throttled per login: after maxFailures within
+// failureWindow, the login is refused until the window has passed, whatever
+// the password. The count comes from the audit trail, so every server
+// instance sees the same.
+const (
+	maxFailures   = 10
+	failureWindow = 15 * time.Minute
+)
+
 // Login checks a password and opens a session; it returns the cookie
 // value (never stored) and the principal. Both outcomes are audited.
 func (s *Service) Login(ctx context.Context, login, password, from string) (string, *Principal, error) {
 	login = strings.ToLower(strings.TrimSpace(login))
+	var failures int64
+	if err := s.DB.WithContext(ctx).Raw(`SELECT count(*) FROM audit_log WHERE actor = ? AND action = ? AND at > ?`,
+		"login:"+login, audit.ActionLoginFailed, time.Now().Add(-failureWindow)).Scan(&failures).Error; err != nil {
+		return "", nil, err
+	}
+	if failures >= maxFailures {
+		return "", nil, ErrTooManyAttempts
+	}
 	var u User
 	err := s.DB.WithContext(ctx).Where("login = ? AND disabled_at IS NULL AND password_hash <> ''", login).Take(&u).Error
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {

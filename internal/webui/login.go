@@ -15,6 +15,8 @@ type loginPage struct {
 	base
 	Login  string
 	Failed bool
+	// Locked: too many failed sign-ins for this login lately.
+	Locked bool
 	// After is where to go once signed in (a local path, or "").
 	After string
 }
@@ -37,14 +39,18 @@ func (p *pages) loginForm(c echo.Context) error {
 func (p *pages) login(c echo.Context) error {
 	next := safeNext(c.FormValue("next"), "")
 	token, _, err := p.Identity.Login(c.Request().Context(), c.FormValue("login"), c.FormValue("password"), c.RealIP())
-	if errors.Is(err, identity.ErrBadCredentials) {
+	if errors.Is(err, identity.ErrBadCredentials) || errors.Is(err, identity.ErrTooManyAttempts) {
+		status, locked := http.StatusUnauthorized, errors.Is(err, identity.ErrTooManyAttempts)
+		if locked {
+			status = http.StatusTooManyRequests
+		}
 		b := p.newBase(c, "login.title", "login")
 		b.CSRF = p.preSessionToken(c)
 		b.Next = "/login"
 		if next != "" {
 			b.Next += "?next=" + url.QueryEscape(next)
 		}
-		return p.render(c, http.StatusUnauthorized, "login.html", &loginPage{base: b, Login: c.FormValue("login"), Failed: true, After: next})
+		return p.render(c, status, "login.html", &loginPage{base: b, Login: c.FormValue("login"), Failed: true, Locked: locked, After: next})
 	}
 	if err != nil {
 		return err

@@ -72,6 +72,7 @@ var messages = map[string]msg{
 	"login.password": {"パスワード", "Password"},
 	"login.submit":   {"ログイン", "Sign in"},
 	"login.failed":   {"ログインIDまたはパスワードが正しくありません。", "The login or the password is not correct."},
+	"login.locked":   {"ログインの失敗が続いたため、このログインIDは15分間ご利用いただけません。", "Too many failed sign-ins: this login is locked for 15 minutes."},
 	"login.intro":    {"事務局・構成員・事業者の担当者の方はログインしてください。公表資料はログインせずに閲覧できます。", "Secretariat, committee members and operators' staff: please sign in. Published material needs no sign-in."},
 
 	// Home.
