@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/user"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -249,7 +251,43 @@ func (a *app) tokenCmd() *cobra.Command {
 	create.Flags().StringVar(&login, "user", "", "login of the token's user")
 	create.Flags().StringVar(&label, "label", "", "what the token is for")
 	_ = create.MarkFlagRequired("user")
-	cmd.AddCommand(create)
+	var listUser string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List API tokens (prefix, label, last use; never the token)",
+		Args:  args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withServices(cmd.Context(), func(s *services) error {
+				rows, err := s.identity.Tokens(cmd.Context(), listUser)
+				if err != nil {
+					return err
+				}
+				return writeJSON(a.stdout, rows)
+			})
+		},
+	}
+	list.Flags().StringVar(&listUser, "user", "", "only this user's tokens")
+	revoke := &cobra.Command{
+		Use:   "revoke ID",
+		Short: "Revoke an API token at once (its id from `kensho token list`)",
+		Args:  args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, argv []string) error {
+			id, err := strconv.ParseInt(argv[0], 10, 64)
+			if err != nil {
+				return usageError{fmt.Errorf("token id %q: want a number from `kensho token list`", argv[0])}
+			}
+			return a.withServices(cmd.Context(), func(s *services) error {
+				if err := s.identity.RevokeToken(cmd.Context(), id, cliActor()); err != nil {
+					if errors.Is(err, identity.ErrNoToken) {
+						return usageError{err}
+					}
+					return err
+				}
+				return writeJSON(a.stdout, map[string]any{"revoked": id})
+			})
+		},
+	}
+	cmd.AddCommand(create, list, revoke)
 	return cmd
 }
 

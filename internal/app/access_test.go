@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -42,6 +43,14 @@ func TestAccessCommands(t *testing.T) {
 	assert.Regexp(t, `^kensho_[A-Za-z0-9_-]{43}$`, token)
 	_, _, err = c.run("", "token", "create", "--user", "nobody")
 	require.Error(t, err)
+	tokens := decode[[]map[string]any](t, c.ok("", "token", "list", "--user", "hanako"))
+	require.Len(t, tokens, 1)
+	assert.Equal(t, token[:13], tokens[0]["prefix"])
+	assert.NotContains(t, c.ok("", "token", "list"), token, "the list never shows a token")
+	c.ok("", "token", "revoke", fmt.Sprint(tokens[0]["id"]))
+	_, _, err = c.run("", "token", "revoke", fmt.Sprint(tokens[0]["id"]))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no such active token")
 
 	// The audit trail holds all of it, chained; a changed row is named.
 	res := decode[map[string]any](t, c.ok("", "audit", "verify"))

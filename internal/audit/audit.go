@@ -39,6 +39,7 @@ const (
 	ActionApprove      = "approve"
 	ActionUserCreate   = "user.create"
 	ActionTokenCreate  = "token.create"
+	ActionTokenRevoke  = "token.revoke"
 	ActionPolicyLoad   = "policy.load"
 	ActionImport       = "import"
 	ActionPublishBlock = "publish.blocked"

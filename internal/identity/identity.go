@@ -73,9 +73,9 @@ var (
 	ErrBadCredentials = errors.New("unknown login or wrong password")
 	// ErrTooManyAttempts: too many failed logins for this login lately.
 	ErrTooManyAttempts = errors.New("too many failed sign-ins; try again later")
-	ErrNoSession      = errors.New("no valid session")
-	ErrNoUser         = errors.New("no such user")
-	ErrLoginTaken     = errors.New("login already exists")
+	ErrNoSession       = errors.New("no valid session")
+	ErrNoUser          = errors.New("no such user")
+	ErrLoginTaken      = errors.New("login already exists")
 )
 
 // InputError is a user input problem, naming the field.

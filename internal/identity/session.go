@@ -222,3 +222,49 @@ func credential[T any](ctx context.Context, db *gorm.DB, cond string, args ...an
 	}
 	return &row, nil
 }
+
+// TokenRow describes an API token without its secret.
+type TokenRow struct {
+	ID         int64      `json:"id"`
+	Login      string     `json:"login"`
+	Prefix     string     `json:"prefix"`
+	Label      string     `json:"label,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// Tokens lists the API tokens of login ("" for all users).
+func (s *Service) Tokens(ctx context.Context, login string) ([]TokenRow, error) {
+	q := s.DB.WithContext(ctx).Table("api_tokens t").
+		Select("t.id, u.login, t.prefix, t.label, t.created_at, t.last_used_at, t.revoked_at").
+		Joins("JOIN users u ON u.id = t.user_id")
+	if login != "" {
+		q = q.Where("u.login = ?", strings.ToLower(login))
+	}
+	out := []TokenRow{}
+	return out, q.Order("t.id").Scan(&out).Error
+}
+
+// ErrNoToken: no unrevoked token has that id.
+var ErrNoToken = errors.New("no such active token")
+
+// RevokeToken ends an API token at once, audited as by.
+func (s *Service) RevokeToken(ctx context.Context, id int64, by string) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row apiToken
+		err := tx.Where("id = ? AND revoked_at IS NULL", id).Take(&row).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("token %d: %w", id, ErrNoToken)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&apiToken{}).Where("id = ?", id).Update("revoked_at", time.Now()).Error; err != nil {
+			return err
+		}
+		_, err = audit.Append(ctx, tx, audit.Event{Actor: by, Action: audit.ActionTokenRevoke, Object: access.UserKey(row.UserID),
+			Detail: map[string]any{"prefix": row.Prefix, "token_id": id}})
+		return err
+	})
+}
