@@ -22,6 +22,8 @@ const principalKey = "kensho.principal"
 // are the same 401.
 func (h *handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		// Answers can carry TLP:AMBER and TLP:RED text: no cache keeps them.
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		auth := c.Request().Header.Get(echo.HeaderAuthorization)
 		token, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok || strings.TrimSpace(token) == "" {
