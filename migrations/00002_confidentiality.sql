@@ -96,6 +96,23 @@ ALTER TABLE cases
     ADD COLUMN contacts        text NOT NULL DEFAULT '';
 CREATE INDEX cases_published_idx ON cases (occurred_at, id) WHERE published_at IS NOT NULL;
 
+-- A part of one case raised above its default tier by the secretariat
+-- (trade secrets in a summary, say). The default tiers are the floor: a
+-- raise can only be removed, back to the default, and both are audited.
+CREATE TABLE case_tier_raises (
+    case_id    bigint NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    section    text NOT NULL CHECK (section IN ('overview', 'restricted', 'own')),
+    tier       text NOT NULL CHECK (tier IN ('restricted', 'own', 'committee')),
+    raised_by  text NOT NULL,
+    raised_at  timestamptz NOT NULL DEFAULT now(),
+    reason     text NOT NULL CHECK (reason <> ''),
+    PRIMARY KEY (case_id, section),
+    -- A raise is above the section's default.
+    CHECK (section <> 'restricted' OR tier IN ('own', 'committee')),
+    CHECK (section <> 'own' OR tier = 'committee')
+);
+CREATE INDEX case_tier_raises_tier_idx ON case_tier_raises (section, tier, case_id);
+
 -- The anonymised public summary of a near-miss: proposed by the system,
 -- edited and approved by the secretariat; only approved text is public.
 CREATE TABLE near_miss_summaries (
@@ -148,6 +165,7 @@ CREATE TRIGGER audit_log_no_truncate
 DROP TABLE audit_log;
 DROP FUNCTION refuse_audit_change();
 DROP TABLE near_miss_summaries;
+DROP TABLE case_tier_raises;
 DROP INDEX cases_published_idx;
 ALTER TABLE cases DROP COLUMN published_at, DROP COLUMN published_by,
     DROP COLUMN committee_notes, DROP COLUMN contacts;

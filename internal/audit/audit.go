@@ -43,6 +43,8 @@ const (
 	ActionPolicyLoad   = "policy.load"
 	ActionImport       = "import"
 	ActionPublishBlock = "publish.blocked"
+	ActionRaiseTier    = "tier.raise"
+	ActionLowerTier    = "tier.lower"
 )
 
 // Entry is one line of the trail.

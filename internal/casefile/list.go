@@ -64,10 +64,26 @@ type visibility struct {
 
 func (s *Service) visibility(sub access.Subject) visibility {
 	f := func(t access.Tier) access.Clause { return s.Access.Filter(sub, t, access.Read) }
-	v := visibility{restricted: f(access.Restricted), own: f(access.Own), committee: f(access.Committee)}
-	v.overview = access.Or(access.And(publishedSQL, f(access.Public)), v.restricted)
+	v := visibility{committee: f(access.Committee)}
+	v.overview = raisable(SectionOverview, access.Or(access.And(publishedSQL, f(access.Public)), f(access.Restricted)), f)
+	v.restricted = raisable(SectionRestricted, f(access.Restricted), f)
+	v.own = raisable(SectionOwn, f(access.Own), f)
 	v.anonymised = access.And(approvedSQL, f(access.Anonymised))
 	return v
+}
+
+// raisable is the visibility of a section whose tier the secretariat may
+// have raised for some cases: its default visibility where it is not
+// raised, and that of the raised tier where it is.
+func raisable(section string, def access.Clause, f func(access.Tier) access.Clause) access.Clause {
+	terms := []access.Clause{access.And(
+		access.Clause{SQL: "c.id NOT IN (SELECT r.case_id FROM case_tier_raises r WHERE r.section = ?)", Args: []any{section}}, def)}
+	for _, t := range raiseTargets[section] {
+		terms = append(terms, access.And(
+			access.Clause{SQL: "c.id IN (SELECT r.case_id FROM case_tier_raises r WHERE r.section = ? AND r.tier = ?)", Args: []any{section, string(t)}},
+			f(t)))
+	}
+	return access.Or(terms...)
 }
 
 // any is the condition that sub sees some section of the case.
@@ -121,14 +137,15 @@ func (s *Service) where(sub access.Subject, q Query) (access.Clause, visibility,
 }
 
 type listRow struct {
-	ID          int64
-	Kind        string
-	Ref         string
-	OccurredAt  time.Time
-	FiscalYear  int
-	Summary     string
-	PublishedAt *time.Time
-	Anonymised  *string
+	ID            int64
+	Kind          string
+	Ref           string
+	OccurredAt    time.Time
+	FiscalYear    int
+	Summary       string
+	PublishedAt   *time.Time
+	Anonymised    *string
+	OverviewRaise *string
 }
 
 // List returns a page of the cases sub may see, newest first. The
@@ -186,7 +203,8 @@ func (s *Service) List(ctx context.Context, sub access.Subject, q Query) (*Page,
 func pageQuery(db *gorm.DB, where access.Clause, cur string, limit int) (*gorm.DB, error) {
 	qb := db.Table("cases c").
 		Select(`c.id, c.kind, c.ref, c.occurred_at, c.fiscal_year, c.summary, c.published_at,
-			(SELECT s.text FROM near_miss_summaries s WHERE s.case_id = c.id AND s.status = 'approved') AS anonymised`).
+			(SELECT s.text FROM near_miss_summaries s WHERE s.case_id = c.id AND s.status = 'approved') AS anonymised,
+			(SELECT r.tier FROM case_tier_raises r WHERE r.case_id = c.id AND r.section = 'overview') AS overview_raise`).
 		Where(where.SQL, where.Args...)
 	if cur != "" {
 		at, id, _, err := parseCursor(cur)
@@ -221,11 +239,14 @@ func (s *Service) items(ctx context.Context, sub access.Subject, rows []listRow)
 		kind := caseformat.Kind(r.Kind)
 		it := Item{ID: r.ID, Kind: kind, FiscalYear: r.FiscalYear}
 		ot := overviewTier(kind, r.PublishedAt != nil)
+		if r.OverviewRaise != nil {
+			ot = access.Tier(*r.OverviewRaise)
+		}
 		switch {
 		case s.Access.Can(sub, ref, ot, access.Read):
 			at := r.OccurredAt
 			it.Label, it.Ref, it.OccurredAt, it.Operators, it.Title, it.Published = label(ot), r.Ref, &at, names[r.ID], r.Summary, r.PublishedAt != nil
-			if ot == access.Restricted {
+			if ot != access.Public {
 				restricted = append(restricted, r.ID)
 			}
 		case r.Anonymised != nil && s.Access.Can(sub, ref, access.Anonymised, access.Read):

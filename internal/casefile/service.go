@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,6 +78,10 @@ func (s *Service) load(ctx context.Context, id int64) (*casestore.Record, facts,
 		f.summary = &sums[0]
 	}
 	if f.shares, err = s.shares(ctx, id); err != nil {
+		return nil, f, err
+	}
+	if err := db.Raw(`SELECT section, tier, raised_by AS "by", raised_at AS "at", reason FROM case_tier_raises
+		WHERE case_id = ? ORDER BY section`, id).Scan(&f.raises).Error; err != nil {
 		return nil, f, err
 	}
 	return rec, f, nil
@@ -175,7 +180,7 @@ func (s *Service) Share(ctx context.Context, sub access.Subject, id int64, req S
 		return nil, &InputError{"organisation", "organisation.required", "required: the name of a designated public institution"}
 	}
 	if strings.TrimSpace(req.Reason) == "" {
-		return nil, &InputError{"reason", "reason.required", "required: why the case is shared (recorded with the share)"}
+		return nil, &InputError{"reason", "share.reason_required", "required: why the case is shared (recorded with the share)"}
 	}
 	var out *Share
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -328,11 +333,11 @@ func (s *Service) SetNotes(ctx context.Context, sub access.Subject, id int64, be
 // it: own-tier material (the reporting organisation and the committee).
 // Reading it is audited; a report the caller may not read is not found.
 func (s *Service) Original(ctx context.Context, sub access.Subject, id, reportID int64) (*casestore.ReportMeta, []byte, error) {
-	_, rec, err := s.view(ctx, sub, id)
+	v, _, err := s.view(ctx, sub, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !s.Access.Can(sub, access.NewCaseRef(id, rec.OrgIDs), access.Own, access.Read) {
+	if v.Own == nil {
 		return nil, nil, ErrNotFound
 	}
 	meta, body, err := casestore.ReportBody(s.DB.WithContext(ctx), id, reportID)
@@ -347,3 +352,95 @@ func (s *Service) Original(ctx context.Context, sub access.Subject, id, reportID
 		Detail: map[string]any{"tiers": []access.Tier{access.Own}, "sha256": meta.SHA256}})
 	return meta, body, err
 }
+
+// RaiseRequest raises one section of a case above its default tier.
+type RaiseRequest struct {
+	Section string      `json:"section"`
+	Tier    access.Tier `json:"tier"`
+	Reason  string      `json:"reason"`
+}
+
+// raiseTargets are the tiers each section can be raised to: above its
+// default, never below.
+var raiseTargets = map[string][]access.Tier{
+	SectionOverview:   {access.Restricted, access.Own, access.Committee},
+	SectionRestricted: {access.Own, access.Committee},
+	SectionOwn:        {access.Committee},
+}
+
+// RaiseTier raises a section of case id for this case only (a trade
+// secret in the summary, a configuration not to be shared). Raising again
+// replaces the earlier raise.
+func (s *Service) RaiseTier(ctx context.Context, sub access.Subject, id int64, req RaiseRequest) (*View, error) {
+	v, _, err := s.view(ctx, sub, id)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Can(access.Write) {
+		return nil, ErrForbidden
+	}
+	targets, ok := raiseTargets[req.Section]
+	if !ok {
+		return nil, &InputError{"section", "section.unknown", "want overview, restricted or own"}
+	}
+	if !slices.Contains(targets, req.Tier) {
+		return nil, &InputError{"tier", "tier.not_above", fmt.Sprintf("%s can be raised to %v only: a raise is above the default tier", req.Section, targets)}
+	}
+	reason := strings.TrimSpace(req.Reason)
+	if reason == "" {
+		return nil, &InputError{"reason", "reason.required", "required: why this part is raised (recorded and audited)"}
+	}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before []string
+		if err := tx.Raw("SELECT tier FROM case_tier_raises WHERE case_id = ? AND section = ?", id, req.Section).Scan(&before).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`INSERT INTO case_tier_raises (case_id, section, tier, raised_by, reason) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (case_id, section) DO UPDATE SET tier = EXCLUDED.tier, raised_by = EXCLUDED.raised_by,
+			raised_at = now(), reason = EXCLUDED.reason`, id, req.Section, req.Tier, actor(sub), reason).Error; err != nil {
+			return err
+		}
+		was := ""
+		if len(before) == 1 {
+			was = before[0]
+		}
+		_, err := audit.Append(ctx, tx, audit.Event{Actor: actor(sub), Action: audit.ActionRaiseTier, Object: access.CaseKey(id) + "/" + req.Section,
+			CaseID: id, Detail: map[string]any{"section": req.Section, "tier": req.Tier, "was": was, "reason": reason}})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, _, err = s.view(ctx, sub, id)
+	return v, err
+}
+
+// LowerTier takes a raise back: the section returns to its default tier,
+// never below. It is an audited decision with its reason.
+func (s *Service) LowerTier(ctx context.Context, sub access.Subject, id int64, section, reason string) error {
+	v, _, err := s.view(ctx, sub, id)
+	if err != nil {
+		return err
+	}
+	if !v.Can(access.Write) {
+		return ErrForbidden
+	}
+	if strings.TrimSpace(reason) == "" {
+		return &InputError{"reason", "reason.required", "required: why the part returns to its default tier (recorded and audited)"}
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var was []string
+		if err := tx.Raw("DELETE FROM case_tier_raises WHERE case_id = ? AND section = ? RETURNING tier", id, section).Scan(&was).Error; err != nil {
+			return err
+		}
+		if len(was) == 0 {
+			return ErrNoRaise
+		}
+		_, err := audit.Append(ctx, tx, audit.Event{Actor: actor(sub), Action: audit.ActionLowerTier, Object: access.CaseKey(id) + "/" + section,
+			CaseID: id, Detail: map[string]any{"section": section, "was": was[0], "reason": strings.TrimSpace(reason)}})
+		return err
+	})
+}
+
+// ErrNoRaise: the section is at its default tier already.
+var ErrNoRaise = errors.New("this part is at its default tier")

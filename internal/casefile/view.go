@@ -51,10 +51,10 @@ func (v *View) Tiers() []access.Tier {
 		out = append(out, access.Anonymised)
 	}
 	if v.Restricted != nil {
-		out = append(out, access.Restricted)
+		out = append(out, v.Restricted.Tier)
 	}
 	if v.Own != nil {
-		out = append(out, access.Own)
+		out = append(out, v.Own.Tier)
 	}
 	if v.Committee != nil {
 		out = append(out, access.Committee)
@@ -148,6 +148,7 @@ type CommitteeSection struct {
 	Label
 	Notes       string            `json:"notes,omitempty"`
 	Shares      []Share           `json:"shares"`
+	Raises      []Raise           `json:"raised_tiers,omitempty"`
 	Anonymising *AnonymisingDraft `json:"anonymising,omitempty"`
 	PublishedBy string            `json:"published_by,omitempty"`
 }
@@ -169,11 +170,38 @@ type Share struct {
 	Reason string    `json:"reason"`
 }
 
+// Raise is a section of one case raised above its default tier.
+type Raise struct {
+	Section string      `json:"section"`
+	Tier    access.Tier `json:"tier"`
+	By      string      `json:"raised_by"`
+	At      time.Time   `json:"raised_at"`
+	Reason  string      `json:"reason"`
+}
+
 // facts is what View needs besides the stored record.
 type facts struct {
 	summary *summaryRow
 	shares  []Share
+	raises  []Raise
 }
+
+// raisedTo is the tier section is raised to, or def.
+func (f facts) raisedTo(section string, def access.Tier) access.Tier {
+	for _, r := range f.raises {
+		if r.Section == section {
+			return r.Tier
+		}
+	}
+	return def
+}
+
+// The sections whose tier the secretariat can raise for one case.
+const (
+	SectionOverview   = "overview"
+	SectionRestricted = "restricted"
+	SectionOwn        = "own"
+)
 
 // overviewTier is the tier of the overview: public once a serious accident
 // is published, restricted before (a near-miss's overview names the
@@ -194,20 +222,20 @@ func build(ac *access.Control, sub access.Subject, rec *casestore.Record, f fact
 	c := &rec.Case
 	v := &View{ID: rec.ID, Kind: c.Kind, Actions: []access.Action{}}
 
-	if can(overviewTier(c.Kind, rec.PublishedAt != nil)) {
-		v.Overview = overview(rec, overviewTier(c.Kind, rec.PublishedAt != nil))
+	if t := f.raisedTo(SectionOverview, overviewTier(c.Kind, rec.PublishedAt != nil)); can(t) {
+		v.Overview = overview(rec, t)
 	}
 	if f.summary != nil && f.summary.Status == "approved" && can(access.Anonymised) {
 		v.Anonymised = anonymised(rec, f.summary)
 	}
-	if can(access.Restricted) {
-		v.Restricted = restricted(c)
+	if t := f.raisedTo(SectionRestricted, access.Restricted); can(t) {
+		v.Restricted = restricted(c, t)
 	}
-	if can(access.Own) {
-		v.Own = &OwnSection{Label: label(access.Own), Contacts: rec.Contacts, Reports: rec.Reports}
+	if t := f.raisedTo(SectionOwn, access.Own); can(t) {
+		v.Own = &OwnSection{Label: label(t), Contacts: rec.Contacts, Reports: rec.Reports}
 	}
 	if can(access.Committee) {
-		cs := &CommitteeSection{Label: label(access.Committee), Notes: rec.CommitteeNotes, Shares: f.shares, PublishedBy: rec.PublishedBy}
+		cs := &CommitteeSection{Label: label(access.Committee), Notes: rec.CommitteeNotes, Shares: f.shares, Raises: f.raises, PublishedBy: rec.PublishedBy}
 		if cs.Shares == nil {
 			cs.Shares = []Share{}
 		}
@@ -294,8 +322,8 @@ func anonymised(rec *casestore.Record, s *summaryRow) *AnonymisedSection {
 	return a
 }
 
-func restricted(c *caseformat.Case) *RestrictedSection {
-	r := &RestrictedSection{Label: label(access.Restricted), Detail: c.Detail, Measures: c.Measures,
+func restricted(c *caseformat.Case, t access.Tier) *RestrictedSection {
+	r := &RestrictedSection{Label: label(t), Detail: c.Detail, Measures: c.Measures,
 		CriticalFacility: c.CriticalFacility, Impacts: []Impact{}}
 	if c.Cause != nil {
 		r.CauseArchetype, r.CauseText = c.Cause.Archetype, c.Cause.Text

@@ -139,6 +139,29 @@ func (h *handlers) unshare(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+func (h *handlers) raiseTier(c echo.Context) error {
+	return onCase(c, http.StatusOK, withBody(c, h.Cases.RaiseTier))
+}
+
+type lowerRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (h *handlers) lowerTier(c echo.Context) error {
+	id, err := caseID(c)
+	if err != nil {
+		return err
+	}
+	var req lowerRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := h.Cases.LowerTier(c.Request().Context(), subject(c), id, c.Param("section"), req.Reason); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 func (h *handlers) publish(c echo.Context) error {
 	return onCase(c, http.StatusOK, h.Cases.Publish)
 }

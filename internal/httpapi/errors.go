@@ -42,8 +42,8 @@ func statusOf(err error) (int, errorBody) {
 	// answer must not tell that it exists.
 	case errors.Is(err, casefile.ErrNotFound):
 		return http.StatusNotFound, errorBody{Error: "case not found"}
-	case errors.Is(err, casefile.ErrNoShare):
-		return http.StatusNotFound, errorBody{Error: casefile.ErrNoShare.Error()}
+	case errors.Is(err, casefile.ErrNoShare), errors.Is(err, casefile.ErrNoRaise):
+		return http.StatusNotFound, errorBody{Error: err.Error()}
 	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden):
 		return http.StatusForbidden, errorBody{Error: "you may not do this"}
 	case errors.Is(err, casefile.ErrConflict):

@@ -363,3 +363,61 @@ func TestOriginalSubmission(t *testing.T) {
 	status, _ = st.Do(t, "kddi", "GET", fmt.Sprintf("/api/v1/cases/%d/reports/%d", st.Cases["2020-004"], rep.ID), "")
 	assert.Equal(t, 404, status, "a report is found only under its own case")
 }
+
+// The secretariat raises a part of one case above its default tier; every
+// surface follows at once, and taking the raise back is audited too.
+func TestRaisedTiers(t *testing.T) {
+	st := stacktest.New(t)
+	st.Plant(t)
+	id := st.Cases["2019-001"] // J:COM East and KDDI, shared with NTT Docomo
+	path := fmt.Sprintf("/api/v1/cases/%d", id)
+	rsMark := stacktest.Marker(stacktest.Restricted, id)
+
+	status, _ := st.Do(t, "kddi", "POST", path+"/tiers", `{"section":"restricted","tier":"committee","reason":"r"}`)
+	assert.Equal(t, 403, status, "only the secretariat raises")
+	status, body := st.Do(t, "secretariat", "POST", path+"/tiers", `{"section":"own","tier":"restricted","reason":"r"}`)
+	assert.Equal(t, 422, status, "a raise is above the default")
+	assert.Contains(t, body, `"path":"tier"`)
+	status, body = st.Do(t, "secretariat", "POST", path+"/tiers", `{"section":"restricted","tier":"committee","reason":""}`)
+	assert.Equal(t, 422, status)
+	assert.Contains(t, body, `"path":"reason"`)
+
+	status, body = st.Do(t, "secretariat", "POST", path+"/tiers", `{"section":"restricted","tier":"committee","reason":"構成情報は営業秘密"}`)
+	require.Equal(t, 200, status, body)
+	assert.Contains(t, body, `"restricted":{"tier":"committee","tlp":"TLP:RED"`)
+	assert.Contains(t, body, "構成情報は営業秘密")
+
+	for who, sees := range map[string]bool{"docomo": false, "kddi": false, "expert": true, "secretariat": true} {
+		_, body := st.Do(t, who, "GET", path, "")
+		assert.Equal(t, sees, strings.Contains(body, rsMark), "%s and the raised part", who)
+		_, body = st.Do(t, who, "GET", "/api/v1/cases?q="+rsMark, "")
+		assert.Equal(t, sees, strings.Contains(body, fmt.Sprintf(`"id":%d,`, id)), "%s searching the raised part", who)
+		_, body = st.Do(t, who, "GET", "/api/v1/cases/export", "")
+		assert.Equal(t, sees, strings.Contains(body, rsMark), "%s exporting", who)
+	}
+	// The sharee still sees the overview; the owner its own material.
+	_, body = st.Do(t, "docomo", "GET", path, "")
+	assert.Contains(t, body, `"overview"`)
+	_, body = st.Do(t, "kddi", "GET", path, "")
+	assert.Contains(t, body, stacktest.Marker(stacktest.Own, id))
+
+	// A published overview raised again leaves the public.
+	pub := fmt.Sprintf("/api/v1/cases/%d", st.Cases["2018-001"])
+	status, _ = st.Do(t, "optage", "GET", pub, "")
+	require.Equal(t, 200, status)
+	status, _ = st.Do(t, "secretariat", "POST", pub+"/tiers", `{"section":"overview","tier":"restricted","reason":"訂正中"}`)
+	require.Equal(t, 200, status)
+	status, _ = st.Do(t, "optage", "GET", pub, "")
+	assert.Equal(t, 404, status)
+
+	// Lowering returns to the default, never below, and is recorded.
+	status, _ = st.Do(t, "secretariat", "DELETE", path+"/tiers/restricted", `{"reason":"共有会で合意"}`)
+	require.Equal(t, 204, status)
+	_, body = st.Do(t, "docomo", "GET", path, "")
+	assert.Contains(t, body, rsMark)
+	status, _ = st.Do(t, "secretariat", "DELETE", path+"/tiers/restricted", `{"reason":"again"}`)
+	assert.Equal(t, 404, status)
+	_, body = st.Do(t, "auditor", "GET", fmt.Sprintf("/api/v1/audit?case=%d", id), "")
+	assert.Contains(t, body, `"action":"tier.raise"`)
+	assert.Contains(t, body, `"action":"tier.lower"`)
+}

@@ -50,6 +50,8 @@ func Register(e *echo.Echo, d Deps) {
 	v1.POST("/cases/:id/shares", h.share, auth)
 	v1.DELETE("/cases/:id/shares/:org", h.unshare, auth)
 	v1.POST("/cases/:id/publish", h.publish, auth)
+	v1.POST("/cases/:id/tiers", h.raiseTier, auth)
+	v1.DELETE("/cases/:id/tiers/:section", h.lowerTier, auth)
 	v1.POST("/cases/:id/anonymised", h.proposeSummary, auth)
 	v1.PUT("/cases/:id/anonymised", h.editSummary, auth)
 	v1.POST("/cases/:id/anonymised/approve", h.approveSummary, auth)

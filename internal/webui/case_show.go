@@ -43,8 +43,30 @@ type casePage struct {
 	NotesText     string
 	NotesConflict bool
 
+	// Raised tiers: the raise form as sent, the section whose lowering
+	// failed, and why.
+	RaiseForm    casefile.RaiseRequest
+	LowerSection string
+	RaiseError   string
+
 	// people names the users who shared or published, by subject key.
 	people map[string]string
+}
+
+// RaiseSections are the parts whose tier can be raised, with the tiers
+// each can be raised to.
+func (d *casePage) RaiseSections() []raiseOption {
+	return []raiseOption{
+		{casefile.SectionOverview, []access.Tier{access.Restricted, access.Own, access.Committee}},
+		{casefile.SectionRestricted, []access.Tier{access.Own, access.Committee}},
+		{casefile.SectionOwn, []access.Tier{access.Committee}},
+	}
+}
+
+// raiseOption is a section and the tiers it can be raised to.
+type raiseOption struct {
+	Section string
+	Tiers   []access.Tier
 }
 
 // Who names the user behind a subject key ("user:7"), or gives the key.

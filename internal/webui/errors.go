@@ -97,6 +97,8 @@ func statusOf(err error) (int, string, string) {
 		return http.StatusNotFound, "error.404.title", "error.404"
 	case errors.Is(err, casefile.ErrNoShare):
 		return http.StatusNotFound, "error.404.title", "error.noshare"
+	case errors.Is(err, casefile.ErrNoRaise):
+		return http.StatusNotFound, "error.404.title", "err.raise.none"
 	case errors.Is(err, errCSRF):
 		return http.StatusForbidden, "error.csrf.title", "error.csrf"
 	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden):
@@ -145,7 +147,10 @@ var inputMessages = map[string]string{
 	"organisation.is_operator":    "err.share.operator",
 	"organisation.unknown":        "err.share.org",
 	"organisation.required":       "err.share.org",
-	"reason.required":             "err.share.reason",
+	"share.reason_required":       "err.share.reason",
+	"reason.required":             "err.raise.reason",
+	"section.unknown":             "err.section",
+	"tier.not_above":              "err.tier.above",
 	"text.no_draft":               "err.text.nodraft",
 	"text.required":               "err.text",
 	"kind.not_accident":           "err.publish.kind",

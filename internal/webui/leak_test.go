@@ -111,3 +111,42 @@ func TestPageLeakMatrix(t *testing.T) {
 		})
 	}
 }
+
+// The secretariat raises a part's tier from the case page; the sharee's
+// page loses the part at once, and returning it is a form too.
+func TestRaiseTierFromThePage(t *testing.T) {
+	s := stacktest.New(t)
+	s.Plant(t)
+	id := s.Cases["2019-001"]
+	page := fmt.Sprintf("/cases/%d", id)
+	mark := stacktest.Marker(stacktest.Restricted, id)
+	docomo := signedIn(t, s, "docomo")
+	require.Contains(t, docomo.get(page).Body, mark)
+
+	sec := signedIn(t, s, "secretariat")
+	require.Equal(t, http.StatusOK, sec.get(page).Status)
+	r := sec.post(page+"/tiers", url.Values{"section": {"restricted"}, "tier": {"committee"}, "reason": {""}}, "auto")
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	assert.Contains(t, r.Body, "理由を入力してください")
+	r = sec.post(page+"/tiers", url.Values{"section": {"own"}, "tier": {"restricted"}, "reason": {"x"}}, "auto")
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	assert.Contains(t, r.Body, "既定の区分より上にしか")
+	r = sec.post(page+"/tiers", url.Values{"section": {"restricted"}, "tier": {"committee"}, "reason": {"営業秘密を含む"}}, "auto")
+	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+	r = sec.get(r.Location)
+	assert.Contains(t, r.Body, "区分を引き上げました")
+	assert.Contains(t, r.Body, "営業秘密を含む")
+
+	d := docomo.get(page)
+	require.Equal(t, http.StatusOK, d.Status)
+	assert.NotContains(t, d.Body, mark)
+	assert.NotContains(t, d.Body, `id="restricted"`)
+	assert.NotContains(t, d.Body, "営業秘密を含む", "the reason is committee material")
+
+	r = sec.post(page+"/tiers/restricted/lower", url.Values{"reason": {"共有会で合意"}}, "auto")
+	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+	assert.Contains(t, docomo.get(page).Body, mark)
+	// Others cannot even try.
+	r = docomo.post(page+"/tiers", url.Values{"section": {"own"}, "tier": {"committee"}, "reason": {"x"}}, "auto")
+	assert.Equal(t, http.StatusForbidden, r.Status)
+}

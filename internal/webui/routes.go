@@ -74,6 +74,8 @@ func Register(e *echo.Echo, d Deps) error {
 	e.POST("/cases/:id/shares", p.caseShare, s, in, csrf)
 	e.POST("/cases/:id/shares/:org/revoke", p.caseUnshare, s, in, csrf)
 	e.POST("/cases/:id/publish", p.casePublish, s, in, csrf)
+	e.POST("/cases/:id/tiers", p.tierRaise, s, in, csrf)
+	e.POST("/cases/:id/tiers/:section/lower", p.tierLower, s, in, csrf)
 	e.POST("/cases/:id/summary/propose", p.summaryPropose, s, in, csrf)
 	e.POST("/cases/:id/summary", p.summaryEdit, s, in, csrf)
 	e.POST("/cases/:id/summary/approve", p.summaryApprove, s, in, csrf)
