@@ -184,14 +184,14 @@ func (s *Service) List(ctx context.Context, sub access.Subject, q Query) (*Page,
 		last := rows[len(rows)-1]
 		page.NextCursor = cursor(last.OccurredAt, last.ID, page.Total)
 	}
-	items, restricted, err := s.items(ctx, sub, rows)
+	items, shown, err := s.items(ctx, sub, rows)
 	if err != nil {
 		return nil, err
 	}
 	page.Items = items
-	if len(restricted) > 0 {
+	if len(shown) > 0 {
 		if err := audit.Record(ctx, s.DB, audit.Event{Actor: actor(sub), Action: audit.ActionRead, Object: "cases/list",
-			Detail: map[string]any{"tiers": []access.Tier{access.Restricted}, "cases": restricted}}); err != nil {
+			Detail: map[string]any{"overviews": shown}}); err != nil {
 			return nil, err
 		}
 	}
@@ -217,8 +217,9 @@ func pageQuery(db *gorm.DB, where access.Clause, cur string, limit int) (*gorm.D
 }
 
 // items turns rows into list items, deciding each with the enforcer. It
-// also returns the ids whose restricted overview was shown (audited).
-func (s *Service) items(ctx context.Context, sub access.Subject, rows []listRow) ([]Item, []int64, error) {
+// also returns, by tier, the ids whose overview was shown while it is not
+// public (audited).
+func (s *Service) items(ctx context.Context, sub access.Subject, rows []listRow) ([]Item, map[access.Tier][]int64, error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
@@ -233,7 +234,7 @@ func (s *Service) items(ctx context.Context, sub access.Subject, rows []listRow)
 		return nil, nil, err
 	}
 	out := make([]Item, 0, len(rows))
-	var restricted []int64
+	shown := map[access.Tier][]int64{}
 	for _, r := range rows {
 		ref := access.NewCaseRef(r.ID, orgs[r.ID])
 		kind := caseformat.Kind(r.Kind)
@@ -247,7 +248,7 @@ func (s *Service) items(ctx context.Context, sub access.Subject, rows []listRow)
 			at := r.OccurredAt
 			it.Label, it.Ref, it.OccurredAt, it.Operators, it.Title, it.Published = label(ot), r.Ref, &at, names[r.ID], r.Summary, r.PublishedAt != nil
 			if ot != access.Public {
-				restricted = append(restricted, r.ID)
+				shown[ot] = append(shown[ot], r.ID)
 			}
 		case r.Anonymised != nil && s.Access.Can(sub, ref, access.Anonymised, access.Read):
 			it.Label, it.Title = label(access.Anonymised), *r.Anonymised
@@ -261,7 +262,7 @@ func (s *Service) items(ctx context.Context, sub access.Subject, rows []listRow)
 		}
 		out = append(out, it)
 	}
-	return out, restricted, nil
+	return out, shown, nil
 }
 
 // operatorNames gives each case's operators by their registry names.
