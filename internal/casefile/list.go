@@ -57,9 +57,11 @@ var (
 	approvedSQL  = access.Clause{SQL: "c.id IN (SELECT s.case_id FROM near_miss_summaries s WHERE s.status = 'approved')"}
 )
 
-// visibility is, per section, the SQL condition under which sub sees it.
+// visibility is, per section, the SQL condition under which sub sees it,
+// and whether sub sees the case at all.
 type visibility struct {
 	overview, anonymised, restricted, own, committee access.Clause
+	anySection                                       access.Clause
 }
 
 func (s *Service) visibility(sub access.Subject) visibility {
@@ -69,27 +71,51 @@ func (s *Service) visibility(sub access.Subject) visibility {
 	v.restricted = raisable(SectionRestricted, f(access.Restricted), f)
 	v.own = raisable(SectionOwn, f(access.Own), f)
 	v.anonymised = access.And(approvedSQL, f(access.Anonymised))
+
+	// Whether any section shows, written per tier rather than per section:
+	// "sub may read tier T, and some section of the case is at T". It is
+	// the same set as the OR of the sections, but each grant is looked up
+	// once per case instead of once per section, which is what a count
+	// over every case pays for.
+	hasPublic := access.And(publishedSQL, notRaised(SectionOverview))
+	hasRestricted := access.Or(notRaised(SectionRestricted), access.And(access.Not(publishedSQL), notRaised(SectionOverview)),
+		raisedTo(SectionOverview, access.Restricted))
+	hasOwn := access.Or(notRaised(SectionOwn), raisedTo(SectionOverview, access.Own), raisedTo(SectionRestricted, access.Own))
+	v.anySection = access.Or(
+		access.And(f(access.Public), hasPublic),
+		access.And(f(access.Anonymised), approvedSQL),
+		access.And(f(access.Restricted), hasRestricted),
+		access.And(f(access.Own), hasOwn),
+		f(access.Committee),
+	)
 	return v
+}
+
+// notRaised holds for the cases whose section keeps its default tier.
+func notRaised(section string) access.Clause {
+	return access.Clause{SQL: "c.id NOT IN (SELECT r.case_id FROM case_tier_raises r WHERE r.section = ?)", Args: []any{section}}
+}
+
+// raisedTo holds for the cases whose section is raised to t.
+func raisedTo(section string, t access.Tier) access.Clause {
+	return access.Clause{SQL: "c.id IN (SELECT r.case_id FROM case_tier_raises r WHERE r.section = ? AND r.tier = ?)", Args: []any{section, string(t)}}
 }
 
 // raisable is the visibility of a section whose tier the secretariat may
 // have raised for some cases: its default visibility where it is not
-// raised, and that of the raised tier where it is.
+// raised, and that of the raised tier where it is. The grant comes first
+// in each term: for the many cases a caller may not see, it fails before
+// the raises are looked up.
 func raisable(section string, def access.Clause, f func(access.Tier) access.Clause) access.Clause {
-	terms := []access.Clause{access.And(
-		access.Clause{SQL: "c.id NOT IN (SELECT r.case_id FROM case_tier_raises r WHERE r.section = ?)", Args: []any{section}}, def)}
+	terms := []access.Clause{access.And(def, notRaised(section))}
 	for _, t := range raiseTargets[section] {
-		terms = append(terms, access.And(
-			access.Clause{SQL: "c.id IN (SELECT r.case_id FROM case_tier_raises r WHERE r.section = ? AND r.tier = ?)", Args: []any{section, string(t)}},
-			f(t)))
+		terms = append(terms, access.And(f(t), raisedTo(section, t)))
 	}
 	return access.Or(terms...)
 }
 
 // any is the condition that sub sees some section of the case.
-func (v visibility) any() access.Clause {
-	return access.Or(v.overview, v.anonymised, v.restricted, v.own, v.committee)
-}
+func (v visibility) any() access.Clause { return v.anySection }
 
 // search matches q only in the sections sub may see: a word that occurs
 // only in a hidden section finds nothing.

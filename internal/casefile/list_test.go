@@ -167,3 +167,41 @@ func BenchmarkListPartnerDeepPage(b *testing.B) {
 		}
 	}
 }
+
+// The per-tier "any section" condition the lists use is the same set as
+// the OR of the per-section conditions, and as the views, for every kind
+// of caller, with raised parts about.
+func TestAnySectionMatchesSectionsAndViews(t *testing.T) {
+	s, partner := bulk(t, 600)
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO case_tier_raises (case_id, section, tier, raised_by, reason) SELECT id, 'overview', 'restricted', 't', 'r' FROM cases WHERE id % 7 = 1`,
+		`INSERT INTO case_tier_raises (case_id, section, tier, raised_by, reason) SELECT id, 'overview', 'committee', 't', 'r' FROM cases WHERE id % 7 = 2`,
+		`INSERT INTO case_tier_raises (case_id, section, tier, raised_by, reason) SELECT id, 'restricted', 'own', 't', 'r' FROM cases WHERE id % 5 = 3`,
+		`INSERT INTO case_tier_raises (case_id, section, tier, raised_by, reason) SELECT id, 'restricted', 'committee', 't', 'r' FROM cases WHERE id % 5 = 4`,
+		`INSERT INTO case_tier_raises (case_id, section, tier, raised_by, reason) SELECT id, 'own', 'committee', 't', 'r' FROM cases WHERE id % 3 = 0`,
+		`INSERT INTO near_miss_summaries (case_id, proposed, text, status) SELECT id, 'p', 't', 'approved' FROM cases WHERE kind = 'near_miss' AND id % 4 = 0`,
+		`INSERT INTO casbin_rule (ptype, v0, v1, source) VALUES ('g', 'user:2', 'role:expert', 'user'), ('g', 'user:3', 'role:secretariat', 'user')`,
+	} {
+		require.NoError(t, s.DB.Exec(q).Error)
+	}
+	require.NoError(t, s.Access.Reload())
+	reporter := access.UserSubject(1, 20) // a reporter of a non-designated synthetic organisation
+	for _, sub := range []access.Subject{partner, reporter, access.Anonymous, access.UserSubject(2, 0), access.UserSubject(3, 0)} {
+		v := s.visibility(sub)
+		ids := func(c access.Clause) []int64 {
+			var out []int64
+			require.NoError(t, s.DB.Raw("SELECT c.id FROM cases c WHERE "+c.SQL+" ORDER BY c.id", c.Args...).Scan(&out).Error)
+			return out
+		}
+		anyIDs := ids(v.any())
+		assert.Equal(t, ids(access.Or(v.overview, v.anonymised, v.restricted, v.own, v.committee)), anyIDs, sub.Key)
+		var viewIDs []int64
+		for id := int64(1); id <= 600; id++ {
+			if _, _, err := s.view(ctx, sub, id); err == nil {
+				viewIDs = append(viewIDs, id)
+			}
+		}
+		assert.Equal(t, viewIDs, anyIDs, "%s: SQL and views agree", sub.Key)
+	}
+}
