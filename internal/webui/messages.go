@@ -218,7 +218,7 @@ var messages = map[string]msg{
 	// Publishing.
 	"publish.title":   {"公表", "Publication"},
 	"publish.submit":  {"概要を公表する", "Publish the overview"},
-	"publish.help":    {"概要（事業者名を含む）を TLP:CLEAR として公開します。取り消せません。", "Makes the overview, with the operator's name, public (TLP:CLEAR). This cannot be undone."},
+	"publish.help":    {"概要（事業者名を含む）を TLP:CLEAR として公開します。公開を止めるには、上の「この事案の区分の引上げ」で概要を引き上げます（理由とともに監査ログに残ります）。", "Makes the overview, with the operator's name, public (TLP:CLEAR). To withdraw it, raise the overview's tier (kept with its reason in the audit trail)."},
 	"publish.done":    {"公表済み（%s）", "Published (%s)"},
 	"flash.published": {"概要を公表しました。", "Overview published."},
 
