@@ -32,6 +32,7 @@ func Register(e *echo.Echo, d Deps) {
 	e.GET("/readyz", h.readyz)
 
 	v1 := e.Group("/api/v1")
+	v1.GET("/openapi.json", h.openAPIDoc)
 	// Stateless and public: the thresholds are law, the classifier keeps nothing.
 	v1.GET("/rules", h.listRules)
 	v1.POST("/classify", h.classify)
