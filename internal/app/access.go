@@ -226,6 +226,32 @@ func (a *app) userCmd() *cobra.Command {
 			})
 		},
 	}
+	for _, disable := range []bool{true, false} {
+		var login string
+		use, short := "enable", "Let a disabled user sign in again (tokens stay revoked)"
+		if disable {
+			use, short = "disable", "Stop a user: ends its sessions and revokes its API tokens at once"
+		}
+		c := &cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  args(cobra.NoArgs),
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				return a.withServices(cmd.Context(), func(s *services) error {
+					if err := s.identity.SetDisabled(cmd.Context(), login, disable, cliActor()); err != nil {
+						if errors.Is(err, identity.ErrNoUser) {
+							return usageError{err}
+						}
+						return err
+					}
+					return writeJSON(a.stdout, map[string]any{"login": login, "disabled": disable})
+				})
+			},
+		}
+		c.Flags().StringVar(&login, "login", "", "the user's login")
+		_ = c.MarkFlagRequired("login")
+		cmd.AddCommand(c)
+	}
 	cmd.AddCommand(create, list)
 	return cmd
 }

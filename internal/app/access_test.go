@@ -39,6 +39,10 @@ func TestAccessCommands(t *testing.T) {
 	assert.Equal(t, []any{"ソフトバンク株式会社", "株式会社NTTドコモ"}, users[0]["conflicts"])
 	assert.Equal(t, "KDDI株式会社", users[1]["organisation"])
 
+	assert.Contains(t, c.ok("", "user", "disable", "--login", "kddi-taro"), `"disabled": true`)
+	assert.Contains(t, c.ok("", "user", "enable", "--login", "kddi-taro"), `"disabled": false`)
+	_, _, err = c.run("", "user", "disable", "--login", "nobody")
+	require.Error(t, err)
 	token := strings.TrimSpace(c.ok("", "token", "create", "--user", "hanako"))
 	assert.Regexp(t, `^kensho_[A-Za-z0-9_-]{43}$`, token)
 	_, _, err = c.run("", "token", "create", "--user", "nobody")

@@ -40,6 +40,8 @@ const (
 	ActionUserCreate   = "user.create"
 	ActionTokenCreate  = "token.create"
 	ActionTokenRevoke  = "token.revoke"
+	ActionUserDisable  = "user.disable"
+	ActionUserEnable   = "user.enable"
 	ActionPolicyLoad   = "policy.load"
 	ActionImport       = "import"
 	ActionPublishBlock = "publish.blocked"

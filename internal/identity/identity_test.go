@@ -146,3 +146,29 @@ func TestFailedLoginsAreThrottled(t *testing.T) {
 	_, _, err = s.Login(ctx, "someone-else", "whatever password", "203.0.113.9")
 	assert.ErrorIs(t, err, identity.ErrBadCredentials, "other logins are not affected")
 }
+
+func TestDisableEndsSessionsAndTokens(t *testing.T) {
+	s := service(t)
+	ctx := context.Background()
+	_, err := s.Create(ctx, identity.NewUser{Login: "jiro", Role: "editor", Password: "the right password"}, "test")
+	require.NoError(t, err)
+	cookie, _, err := s.Login(ctx, "jiro", "the right password", "")
+	require.NoError(t, err)
+	token, err := s.CreateToken(ctx, "jiro", "", "test")
+	require.NoError(t, err)
+
+	require.NoError(t, s.SetDisabled(ctx, "jiro", true, "test"))
+	_, err = s.Session(ctx, cookie)
+	assert.ErrorIs(t, err, identity.ErrNoSession)
+	_, err = s.Token(ctx, token)
+	assert.ErrorIs(t, err, identity.ErrNoSession)
+	_, _, err = s.Login(ctx, "jiro", "the right password", "")
+	assert.ErrorIs(t, err, identity.ErrBadCredentials, "a stopped user looks like a wrong password")
+
+	require.NoError(t, s.SetDisabled(ctx, "jiro", false, "test"))
+	_, _, err = s.Login(ctx, "jiro", "the right password", "")
+	require.NoError(t, err)
+	_, err = s.Token(ctx, token)
+	assert.ErrorIs(t, err, identity.ErrNoSession, "tokens stay revoked")
+	assert.ErrorIs(t, s.SetDisabled(ctx, "nobody", true, "test"), identity.ErrNoUser)
+}

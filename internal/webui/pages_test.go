@@ -485,3 +485,34 @@ func dropRequestID(body string) string {
 	}
 	return body
 }
+
+func TestAdminStopsAUser(t *testing.T) {
+	s := stacktest.New(t)
+	kddi := signedIn(t, s, "kddi")
+	require.Equal(t, http.StatusOK, kddi.get("/cases").Status)
+
+	admin := signedIn(t, s, "admin")
+	require.Equal(t, http.StatusOK, admin.get("/admin/users").Status)
+	r := admin.post("/admin/users/admin/disabled", url.Values{"disable": {"1"}}, "auto")
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	assert.Contains(t, r.Body, "自分自身の利用を停止することはできません")
+
+	r = admin.post("/admin/users/kddi/disabled", url.Values{"disable": {"1"}}, "auto")
+	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+	assert.Contains(t, admin.get(r.Location).Body, "利用を停止しました")
+	r = kddi.get("/cases")
+	assert.Equal(t, http.StatusSeeOther, r.Status, "the stopped user's session ends at once")
+	assert.Contains(t, r.Location, "/login")
+	status, _ := s.Do(t, "kddi", "GET", "/api/v1/cases", "")
+	assert.Equal(t, http.StatusUnauthorized, status, "and its tokens")
+
+	// Only administrators manage users.
+	sec := signedIn(t, s, "secretariat")
+	sec.get("/home")
+	r = sec.post("/admin/users/docomo/disabled", url.Values{"disable": {"1"}}, "auto")
+	assert.Equal(t, http.StatusForbidden, r.Status)
+
+	r = admin.post("/admin/users/kddi/disabled", url.Values{"disable": {"0"}}, "auto")
+	require.Equal(t, http.StatusSeeOther, r.Status)
+	signedIn(t, s, "kddi")
+}

@@ -86,6 +86,7 @@ func Register(e *echo.Echo, d Deps) error {
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
+	e.POST("/admin/users/:login/disabled", p.userDisable, s, in, csrf)
 	return nil
 }
 
