@@ -348,6 +348,13 @@ func parseCursor(s string) (at time.Time, id, total int64, err error) {
 // in list order, and audits the export once.
 func (s *Service) Export(ctx context.Context, sub access.Subject, q Query, fn func(*View) error) (int, error) {
 	q.Cursor, q.Limit = "", 200
+	// The export is recorded before anything leaves, so that an audit
+	// trail that cannot be written stops it; the cases it held are
+	// recorded when it ends.
+	if err := audit.Record(ctx, s.DB, audit.Event{Actor: actor(sub), Action: audit.ActionRead, Object: "cases/export",
+		Detail: map[string]any{"started": true, "q": q.Q, "kind": q.Kind, "fiscal_year": q.FiscalYear}}); err != nil {
+		return 0, err
+	}
 	n := 0
 	var sensitiveIDs []int64
 	for {
