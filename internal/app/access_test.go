@@ -17,6 +17,8 @@ func TestAccessCommands(t *testing.T) {
 	c := newCLI(t)
 	c.ok("", "migrate")
 	c.ok("", "orgs", "load")
+	c.ok("", "import", devFile)
+	c.ok("", "import", devFile) // nothing changes: nothing to audit
 	pol := decode[map[string]int](t, c.ok("", "policy", "load"))
 	assert.Positive(t, pol["added"])
 	assert.Equal(t, 0, decode[map[string]int](t, c.ok("", "policy", "load"))["added"], "loading twice changes nothing")
@@ -64,6 +66,8 @@ func TestAccessCommands(t *testing.T) {
 	assert.Contains(t, csv, "user.create")
 	assert.Contains(t, csv, "token.create")
 	assert.Contains(t, csv, "policy.load")
+	assert.Contains(t, csv, "registry.load")
+	assert.Equal(t, 1, strings.Count(csv, ",import,"), "every write, and only writes")
 	assert.NotContains(t, csv, token, "tokens are never logged")
 
 	gdb, err := db.Open(t.Context(), dbtest.Config(c.env["KENSHO_DATABASE_URL"]), slog.New(slog.DiscardHandler))

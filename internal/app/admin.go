@@ -62,7 +62,7 @@ institution flag, and adds aliases. Never removes anything; safe to repeat.`,
 				return err
 			}
 			defer closeDB()
-			res, err := intake.New(store, a.log).LoadRegistry(cmd.Context(), reg)
+			res, err := intake.New(store, a.log).As(cliActor()).LoadRegistry(cmd.Context(), reg)
 			if err != nil {
 				return err
 			}

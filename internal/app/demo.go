@@ -59,7 +59,7 @@ func (a *app) seed(ctx context.Context, s *services) error {
 		return err
 	}
 	defer closeDB()
-	in := intake.New(store, a.log)
+	in := intake.New(store, a.log).As("demo")
 	regData, err := configs.FS.ReadFile("organisations.yaml")
 	if err != nil {
 		return err

@@ -39,7 +39,7 @@ changed. Prints {"imported": N, "updated": U, "skipped": M, "errors": [...]}.`,
 				return err
 			}
 			defer closeDB()
-			res, err := intake.New(store, a.log).Import(cmd.Context(), data, name)
+			res, err := intake.New(store, a.log).As(cliActor()).Import(cmd.Context(), data, name)
 			var errs caseformat.Errors
 			if err == nil || errors.As(err, &errs) {
 				if werr := writeJSON(a.stdout, res); werr != nil {

@@ -44,6 +44,7 @@ const (
 	ActionUserEnable   = "user.enable"
 	ActionPolicyLoad   = "policy.load"
 	ActionImport       = "import"
+	ActionRegistry     = "registry.load"
 	ActionPublishBlock = "publish.blocked"
 	ActionRaiseTier    = "tier.raise"
 	ActionLowerTier    = "tier.lower"

@@ -20,6 +20,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"kensho/internal/audit"
 	"kensho/internal/caseformat"
 	"kensho/internal/casestore"
 	"kensho/internal/db"
@@ -30,11 +31,24 @@ type Service struct {
 	store *casestore.Store
 	log   *slog.Logger
 	now   func() time.Time
+	// actor is who the audit trail names for the writes.
+	actor string
 }
 
-// New returns an intake service over store.
+// New returns an intake service over store; its writes are audited as
+// "system" until As names someone.
 func New(store *casestore.Store, log *slog.Logger) *Service {
-	return &Service{store: store, log: log, now: time.Now}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: store, log: log, now: time.Now, actor: "system"}
+}
+
+// As is the service writing on behalf of actor (for the audit trail).
+func (s *Service) As(actor string) *Service {
+	c := *s
+	c.actor = actor
+	return &c
 }
 
 // ImportResult is what an import did. Errors is never null, so scripts can
@@ -70,7 +84,14 @@ func (s *Service) Import(ctx context.Context, data []byte, sourceName string) (I
 		if err != nil {
 			return err
 		}
-		res, err = store(tx, incoming)
+		if res, err = store(tx, incoming); err != nil {
+			return err
+		}
+		if res.Imported+res.Updated == 0 {
+			return nil
+		}
+		_, err = audit.Append(ctx, tx, audit.Event{Actor: s.actor, Action: audit.ActionImport, Object: "cases",
+			Detail: map[string]any{"source": sourceName, "imported": res.Imported, "updated": res.Updated, "skipped": res.Skipped}})
 		return err
 	})
 	if err != nil {

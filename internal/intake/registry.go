@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
+	"kensho/internal/audit"
 	"kensho/internal/caseformat"
 	"kensho/internal/casestore"
 	"kensho/internal/db"
@@ -158,7 +159,12 @@ func (s *Service) LoadRegistry(ctx context.Context, r *Registry) (RegistryResult
 				}
 			}
 		}
-		return nil
+		if res.Created+res.Updated+res.Aliases == 0 {
+			return nil
+		}
+		_, err := audit.Append(ctx, tx, audit.Event{Actor: s.actor, Action: audit.ActionRegistry, Object: "organisations",
+			Detail: map[string]any{"created": res.Created, "updated": res.Updated, "aliases_added": res.Aliases}})
+		return err
 	})
 	return res, err
 }
