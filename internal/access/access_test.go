@@ -186,3 +186,18 @@ func TestGrantsReachOtherInstances(t *testing.T) {
 	require.NoError(t, err)
 	assert.Eventually(t, func() bool { return !c.Can(docomo, other, access.Restricted, access.Read) }, 5*time.Second, 20*time.Millisecond)
 }
+
+// The adapter never touches the schema: casbin_rule keeps the migration's
+// text columns and provenance columns (the adapter's own model would make
+// them varchar(100) and know nothing of source or reason).
+func TestEnforcerLeavesTheSchemaToMigrations(t *testing.T) {
+	_, gdb := setup(t)
+	var types []string
+	require.NoError(t, gdb.Raw(`SELECT column_name || ':' || data_type FROM information_schema.columns
+		WHERE table_name = 'casbin_rule' ORDER BY ordinal_position`).Scan(&types).Error)
+	assert.Equal(t, []string{"id:bigint", "ptype:text", "v0:text", "v1:text", "v2:text", "v3:text", "v4:text", "v5:text",
+		"source:text", "created_by:text", "created_at:timestamp with time zone", "reason:text"}, types)
+	var tables int64
+	require.NoError(t, gdb.Raw(`SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'casbin%'`).Scan(&tables).Error)
+	assert.EqualValues(t, 1, tables)
+}

@@ -37,6 +37,9 @@ func New(ctx context.Context, gdb *gorm.DB, log *slog.Logger) (*Control, error) 
 		return nil, fmt.Errorf("access model: %w", err)
 	}
 	adb := gdb.Session(&gorm.Session{NewDB: true, Context: ctx})
+	// The adapter would create or alter casbin_rule itself; the table is
+	// the migration's (with columns the adapter does not know), so its
+	// schema management is switched off. A test checks it stays so.
 	gormadapter.TurnOffAutoMigrate(adb)
 	a, err := gormadapter.NewAdapterByDB(adb)
 	if err != nil {

@@ -360,6 +360,10 @@ type RaiseRequest struct {
 	Reason  string      `json:"reason"`
 }
 
+// RaisableSections are the parts whose tier the secretariat can raise for
+// one case, in page order.
+var RaisableSections = []string{SectionOverview, SectionRestricted, SectionOwn}
+
 // raiseTargets are the tiers each section can be raised to: above its
 // default, never below.
 var raiseTargets = map[string][]access.Tier{
@@ -367,6 +371,10 @@ var raiseTargets = map[string][]access.Tier{
 	SectionRestricted: {access.Own, access.Committee},
 	SectionOwn:        {access.Committee},
 }
+
+// RaiseTargets are the tiers section can be raised to (none for a section
+// that cannot be raised).
+func RaiseTargets(section string) []access.Tier { return slices.Clone(raiseTargets[section]) }
 
 // RaiseTier raises a section of case id for this case only (a trade
 // secret in the summary, a configuration not to be shared). Raising again

@@ -56,11 +56,11 @@ type casePage struct {
 // RaiseSections are the parts whose tier can be raised, with the tiers
 // each can be raised to.
 func (d *casePage) RaiseSections() []raiseOption {
-	return []raiseOption{
-		{casefile.SectionOverview, []access.Tier{access.Restricted, access.Own, access.Committee}},
-		{casefile.SectionRestricted, []access.Tier{access.Own, access.Committee}},
-		{casefile.SectionOwn, []access.Tier{access.Committee}},
+	var out []raiseOption
+	for _, s := range casefile.RaisableSections {
+		out = append(out, raiseOption{Section: s, Tiers: casefile.RaiseTargets(s)})
 	}
+	return out
 }
 
 // raiseOption is a section and the tiers it can be raised to.
