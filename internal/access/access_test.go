@@ -11,7 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
-	"kensho/internal/dbtest"
+	"kensho/internal/granttest"
 	"kensho/policies"
 )
 
@@ -25,12 +25,8 @@ func setup(t *testing.T) (*access.Control, *gorm.DB) {
 
 func setupURL(t *testing.T) (*access.Control, *gorm.DB, string) {
 	t.Helper()
-	gdb, dbURL := dbtest.New(t)
+	gdb, dbURL := granttest.New(t, false)
 	ctx := context.Background()
-	rules, err := access.ParsePolicy(policies.Policy)
-	require.NoError(t, err)
-	_, _, err = access.LoadPolicy(ctx, gdb, rules, "test")
-	require.NoError(t, err)
 	grants := []access.Rule{
 		access.NewRule(access.SourceUser, "t", "", "g", "user:1", "role:secretariat"),
 		access.NewRule(access.SourceUser, "t", "", "g", "user:2", "role:reporter"),

@@ -14,10 +14,8 @@ import (
 	"kensho/configs"
 	"kensho/internal/access"
 	"kensho/internal/casestore"
-	"kensho/internal/dbtest"
-	"kensho/internal/intake"
+	"kensho/internal/granttest"
 	"kensho/internal/redact"
-	"kensho/policies"
 )
 
 // bulk fills a fresh database with n synthetic cases spread over 30
@@ -27,18 +25,8 @@ import (
 // partner).
 func bulk(tb testing.TB, n int) (*Service, access.Subject) {
 	tb.Helper()
-	gdb, _ := dbtest.New(tb)
+	gdb, _ := granttest.New(tb, true)
 	ctx := context.Background()
-	rules, err := access.ParsePolicy(policies.Policy)
-	require.NoError(tb, err)
-	_, _, err = access.LoadPolicy(ctx, gdb, rules, "test")
-	require.NoError(tb, err)
-	data, err := configs.FS.ReadFile("organisations.yaml")
-	require.NoError(tb, err)
-	reg, err := intake.ParseRegistry(data)
-	require.NoError(tb, err)
-	_, err = intake.New(casestore.New(gdb), nil).LoadRegistry(ctx, reg)
-	require.NoError(tb, err)
 	for i := range 23 {
 		require.NoError(tb, gdb.Exec("INSERT INTO organisations (name) VALUES (?)", "合成事業者"+strconv.Itoa(i)).Error)
 	}

@@ -9,30 +9,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"kensho/configs"
 	"kensho/internal/access"
-	"kensho/internal/casestore"
-	"kensho/internal/dbtest"
+	"kensho/internal/granttest"
 	"kensho/internal/identity"
-	"kensho/internal/intake"
-	"kensho/policies"
 )
 
 func service(t *testing.T) *identity.Service {
 	t.Helper()
-	gdb, _ := dbtest.New(t)
-	ctx := context.Background()
-	rules, err := access.ParsePolicy(policies.Policy)
-	require.NoError(t, err)
-	_, _, err = access.LoadPolicy(ctx, gdb, rules, "test")
-	require.NoError(t, err)
-	data, err := configs.FS.ReadFile("organisations.yaml")
-	require.NoError(t, err)
-	reg, err := intake.ParseRegistry(data)
-	require.NoError(t, err)
-	_, err = intake.New(casestore.New(gdb), nil).LoadRegistry(ctx, reg)
-	require.NoError(t, err)
-	ac, err := access.New(ctx, gdb, nil)
+	gdb, _ := granttest.New(t, true)
+	ac, err := access.New(context.Background(), gdb, nil)
 	require.NoError(t, err)
 	return &identity.Service{DB: gdb, Access: ac, Fields: []string{"telecom_engineering", "systems_audit"}}
 }
