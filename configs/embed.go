@@ -6,7 +6,8 @@ package configs
 
 import "embed"
 
-// FS holds kensho.yaml, rules/, nearmiss/, organisations.yaml and demo/.
+// FS holds every top-level *.yaml (kensho.yaml, catalogues), rules/,
+// nearmiss/ and demo/.
 //
-//go:embed kensho.yaml rules/*.yaml nearmiss/*.yaml organisations.yaml demo/*.json expert-fields.yaml anonymise.yaml
+//go:embed *.yaml rules/*.yaml nearmiss/*.yaml demo/*.json
 var FS embed.FS
