@@ -7,11 +7,13 @@ import (
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
+	"kensho/configs"
 	"kensho/internal/access"
 	"kensho/internal/casefile"
 	"kensho/internal/config"
 	"kensho/internal/httpapi"
 	"kensho/internal/identity"
+	"kensho/internal/intake"
 	"kensho/internal/rules"
 	"kensho/internal/webui"
 )
@@ -24,6 +26,7 @@ type Stack struct {
 	Access   *access.Control
 	Identity *identity.Service
 	Cases    *casefile.Service
+	Portal   *intake.Portal
 	Echo     *echo.Echo
 }
 
@@ -33,11 +36,18 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
-	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
-	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases})
-	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity,
-		Cases: svc.cases, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
+	forms, err := intake.LoadCatalogue(configs.FS)
+	if err != nil {
 		return nil, err
 	}
-	return &Stack{DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Echo: e}, nil
+	portal := &intake.Portal{DB: gdb, Access: svc.access, Catalogue: forms, Rules: cat, Log: log,
+		MaxAttachment: cfg.Intake.MaxAttachmentBytes}
+	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
+	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases,
+		Portal: portal})
+	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity,
+		Cases: svc.cases, Portal: portal, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
+		return nil, err
+	}
+	return &Stack{DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Echo: e}, nil
 }

@@ -48,6 +48,13 @@ const (
 	ActionPublishBlock = "publish.blocked"
 	ActionRaiseTier    = "tier.raise"
 	ActionLowerTier    = "tier.lower"
+	ActionSubmit       = "report.submit"
+	ActionDraft        = "draft.save"
+	ActionAttach       = "attachment.add"
+	ActionValidate     = "case.validate"
+	ActionLink         = "case.link"
+	ActionSplit        = "case.split"
+	ActionFlag         = "amendment.resolve"
 )
 
 // Entry is one line of the trail.

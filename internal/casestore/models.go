@@ -147,6 +147,12 @@ type reportRow struct {
 	Body            []byte
 	BodySHA256      string `gorm:"column:body_sha256"`
 	CanonicalSHA256 string `gorm:"column:canonical_sha256"`
+	Kind            string `gorm:"default:import"`
+	OrganisationID  *int64
+	SubmittedBy     string
+	// Both filled by the reports_number trigger when nil.
+	OriginCaseID *int64
+	Sequence     *int
 }
 
 func (reportRow) TableName() string { return "reports" }

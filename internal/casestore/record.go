@@ -26,7 +26,13 @@ type Record struct {
 	PublishedBy    string
 	CommitteeNotes string
 	Contacts       string
-	Reports        []ReportMeta
+	// Version is the working copy's version (optimistic locking).
+	Version     int
+	ValidatedAt *time.Time
+	ValidatedBy string
+	// MergedInto is the case this one was linked into (0: none).
+	MergedInto int64
+	Reports    []ReportMeta
 }
 
 // ReportMeta describes one stored submission without its body.
@@ -37,6 +43,14 @@ type ReportMeta struct {
 	ReceivedAt time.Time `json:"received_at"`
 	SHA256     string    `json:"sha256"`
 	Size       int       `json:"size"`
+	// Kind is import, quick, detailed, amendment, quarterly_detailed or information.
+	Kind string `json:"kind"`
+	// Sequence is the report's version within the case it came in with.
+	Sequence int `json:"sequence"`
+	// OrganisationID filed it (0: a secretariat import).
+	OrganisationID int64  `json:"organisation_id,omitempty"`
+	SubmittedBy    string `json:"submitted_by,omitempty"`
+	OriginCaseID   int64  `json:"-"`
 }
 
 // secretariatColumns are the cases columns the secretariat owns.
@@ -45,6 +59,10 @@ type secretariatColumns struct {
 	PublishedBy    string
 	CommitteeNotes string
 	Contacts       string
+	Version        int
+	ValidatedAt    *time.Time
+	ValidatedBy    string
+	MergedInto     *int64
 }
 
 // Get loads case id.
@@ -65,11 +83,15 @@ func Get(db *gorm.DB, id int64) (*Record, error) {
 	}
 	rec := &Record{ID: id, Case: c, FiscalYear: rows[0].FiscalYear, OrgNames: map[int64]string{}}
 	var sc secretariatColumns
-	if err := db.Table("cases").Select("published_at, published_by, committee_notes, contacts").
+	if err := db.Table("cases").Select("published_at, published_by, committee_notes, contacts, version, validated_at, validated_by, merged_into").
 		Where("id = ?", id).Take(&sc).Error; err != nil {
 		return nil, err
 	}
 	rec.PublishedAt, rec.PublishedBy, rec.CommitteeNotes, rec.Contacts = sc.PublishedAt, sc.PublishedBy, sc.CommitteeNotes, sc.Contacts
+	rec.Version, rec.ValidatedAt, rec.ValidatedBy = sc.Version, sc.ValidatedAt, sc.ValidatedBy
+	if sc.MergedInto != nil {
+		rec.MergedInto = *sc.MergedInto
+	}
 	var ids []int64
 	for _, o := range rows[0].Operators {
 		rec.OrgIDs = append(rec.OrgIDs, o.OrganisationID)
@@ -84,8 +106,8 @@ func Get(db *gorm.DB, id int64) (*Record, error) {
 	for _, o := range orgs {
 		rec.OrgNames[o.ID] = o.Name
 	}
-	if err := db.Raw(`SELECT id, source, source_name, received_at, body_sha256 AS sha256, length(body) AS size
-		FROM reports WHERE case_id = ? ORDER BY received_at, id`, id).Scan(&rec.Reports).Error; err != nil {
+	if err := db.Raw(`SELECT `+reportMetaColumns+` FROM reports WHERE case_id = ? ORDER BY received_at, id`, id).
+		Scan(&rec.Reports).Error; err != nil {
 		return nil, fmt.Errorf("case %d reports: %w", id, err)
 	}
 	return rec, nil
@@ -108,6 +130,10 @@ func OperatorOrgs(db *gorm.DB, ids []int64) (map[int64][]int64, error) {
 	return out, nil
 }
 
+// reportMetaColumns select a ReportMeta from reports.
+const reportMetaColumns = `id, source, source_name, received_at, body_sha256 AS sha256, length(body) AS size,
+	kind, sequence, coalesce(organisation_id, 0) AS organisation_id, submitted_by, origin_case_id`
+
 // ReportBody returns one stored submission of case caseID, byte for byte.
 func ReportBody(db *gorm.DB, caseID, reportID int64) (*ReportMeta, []byte, error) {
 	var row reportRow
@@ -118,6 +144,13 @@ func ReportBody(db *gorm.DB, caseID, reportID int64) (*ReportMeta, []byte, error
 	if err != nil {
 		return nil, nil, err
 	}
-	return &ReportMeta{ID: row.ID, Source: row.Source, SourceName: row.SourceName, ReceivedAt: row.ReceivedAt,
-		SHA256: row.BodySHA256, Size: len(row.Body)}, row.Body, nil
+	meta := &ReportMeta{ID: row.ID, Source: row.Source, SourceName: row.SourceName, ReceivedAt: row.ReceivedAt,
+		SHA256: row.BodySHA256, Size: len(row.Body), Kind: row.Kind, SubmittedBy: row.SubmittedBy}
+	if row.OrganisationID != nil {
+		meta.OrganisationID = *row.OrganisationID
+	}
+	if row.Sequence != nil {
+		meta.Sequence = *row.Sequence
+	}
+	return meta, row.Body, nil
 }

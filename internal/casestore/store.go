@@ -120,6 +120,11 @@ type Report struct {
 	Body       []byte
 	BodySHA256 string
 	ReceivedAt time.Time
+	// Kind of report (reports.kind); empty: import.
+	Kind string
+	// OrganisationID filed it; 0 for a secretariat import.
+	OrganisationID int64
+	SubmittedBy    string
 }
 
 // NewCase is a case to store with the report it came in.
@@ -132,8 +137,13 @@ type NewCase struct {
 }
 
 func (nc NewCase) report() reportRow {
-	return reportRow{Source: nc.Report.Source, SourceName: nc.Report.SourceName, ReceivedAt: nc.Report.ReceivedAt,
-		Body: nc.Report.Body, BodySHA256: nc.Report.BodySHA256, CanonicalSHA256: nc.Hash}
+	r := reportRow{Source: nc.Report.Source, SourceName: nc.Report.SourceName, ReceivedAt: nc.Report.ReceivedAt,
+		Body: nc.Report.Body, BodySHA256: nc.Report.BodySHA256, CanonicalSHA256: nc.Hash,
+		Kind: nc.Report.Kind, SubmittedBy: nc.Report.SubmittedBy}
+	if nc.Report.OrganisationID != 0 {
+		r.OrganisationID = &nc.Report.OrganisationID
+	}
+	return r
 }
 
 // Insert stores new cases, each with its first report, in batches.
@@ -151,7 +161,25 @@ func Insert(tx *gorm.DB, cases []NewCase) error {
 
 // Replace makes nc the working copy of case id and adds its report.
 func Replace(tx *gorm.DB, id int64, nc NewCase) error {
-	row := toRow(nc.Case, nc.Identity, nc.OrgIDs)
+	if err := ReplaceCopy(tx, id, nc.Case, nc.Identity, nc.OrgIDs); err != nil {
+		return err
+	}
+	_, err := AddReport(tx, id, nc)
+	return err
+}
+
+// AddReport stores nc's report as a report of case id and returns its id.
+func AddReport(tx *gorm.DB, id int64, nc NewCase) (int64, error) {
+	rep := nc.report()
+	rep.CaseID = id
+	err := tx.Create(&rep).Error
+	return rep.ID, err
+}
+
+// ReplaceCopy makes c the working copy of case id (identity and operators
+// as given) and raises its version by one.
+func ReplaceCopy(tx *gorm.DB, id int64, c caseformat.Case, identity string, orgIDs []int64) error {
+	row := toRow(c, identity, orgIDs)
 	for _, del := range []any{&operatorRow{}, &causeRow{}, &impactRow{}} {
 		if err := tx.Where("case_id = ?", id).Delete(del).Error; err != nil {
 			return err
@@ -163,6 +191,7 @@ func Replace(tx *gorm.DB, id int64, nc NewCase) error {
 		"measures": row.Measures, "critical_facility_type": row.CriticalFacilityType,
 		"critical_facility_minutes": row.CriticalFacilityMinutes, "critical_facility_extra": row.CriticalFacilityExtra,
 		"near_miss": row.NearMiss, "extra": row.Extra, "updated_at": time.Now(),
+		"identity_key": row.IdentityKey, "version": gorm.Expr("version + 1"),
 	})
 	if res.Error != nil {
 		return res.Error
@@ -192,9 +221,7 @@ func Replace(tx *gorm.DB, id int64, nc NewCase) error {
 			return err
 		}
 	}
-	rep := nc.report()
-	rep.CaseID = id
-	return tx.Create(&rep).Error
+	return nil
 }
 
 // Filter selects cases by occurrence time: From inclusive, To exclusive;

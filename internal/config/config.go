@@ -33,6 +33,13 @@ type Config struct {
 	HTTP     HTTP     `koanf:"http"`
 	Rules    Rules    `koanf:"rules"`
 	Log      Log      `koanf:"log"`
+	Intake   Intake   `koanf:"intake"`
+}
+
+// Intake configures the reporting portal.
+type Intake struct {
+	// MaxAttachmentBytes is the largest file an operator may attach to a report.
+	MaxAttachmentBytes int64 `koanf:"max_attachment_bytes" validate:"min=1024"`
 }
 
 // Database configures the PostgreSQL connection.

@@ -12,6 +12,7 @@ import (
 	"kensho/internal/access"
 	"kensho/internal/casefile"
 	"kensho/internal/identity"
+	"kensho/internal/intake"
 	"kensho/internal/rules"
 )
 
@@ -23,6 +24,8 @@ type Deps struct {
 	Access   *access.Control
 	Identity *identity.Service
 	Cases    *casefile.Service
+	// Portal is the operators' reporting portal.
+	Portal *intake.Portal
 }
 
 // Register adds the API's routes to e.

@@ -19,6 +19,7 @@ import (
 	"kensho/internal/access"
 	"kensho/internal/casefile"
 	"kensho/internal/identity"
+	"kensho/internal/intake"
 	"kensho/internal/rules"
 	"kensho/web"
 )
@@ -31,6 +32,8 @@ type Deps struct {
 	Access   *access.Control
 	Identity *identity.Service
 	Cases    *casefile.Service
+	// Portal is the operators' reporting portal.
+	Portal *intake.Portal
 	// SecureCookies marks the UI's cookies Secure (HTTPS only; browsers
 	// and Go's cookie jar also send them to http://localhost and
 	// 127.0.0.1).
