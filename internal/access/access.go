@@ -30,6 +30,17 @@ const (
 const (
 	AuditTrail Tier = "audit"
 	Users      Tier = "users"
+	// Quarterly is the quarterly reports (四半期報告) of an organisation:
+	// committee + own tier, decided against a CaseRef naming that
+	// organisation (see quarterly.Ref).
+	Quarterly Tier = "quarterly"
+)
+
+// System objects of the deadlines (package deadline): the queue of reports
+// due and overdue, and the reminders' notifications.
+const (
+	Deadlines     Tier = "deadlines"
+	Notifications Tier = "notifications"
 )
 
 // CaseTiers are the tiers a case's sections carry, from the most open.
@@ -37,7 +48,10 @@ var CaseTiers = []Tier{Public, Anonymised, Restricted, Own, Committee}
 
 // Valid reports whether t is a known tier or system object.
 func (t Tier) Valid() bool {
-	return slices.Contains(CaseTiers, t) || t == AuditTrail || t == Users
+	if t == Deadlines || t == Notifications {
+		return true
+	}
+	return slices.Contains(CaseTiers, t) || t == AuditTrail || t == Users || t == Quarterly
 }
 
 // TLP is the Traffic Light Protocol 2.0 label shown on a section of this tier.
@@ -65,6 +79,12 @@ const (
 	Manage  Action = "manage"
 	// Receive is an LLM provider receiving text of a tier.
 	Receive Action = "receive"
+	// Submit is filing a report for an organisation (tier own).
+	Submit Action = "submit"
+	// Validate is editing and confirming the secretariat's working copy.
+	Validate Action = "validate"
+	// Link is linking and splitting the reports of one accident.
+	Link Action = "link"
 )
 
 // Subject is who asks: a user ("user:7") and the organisation it belongs to

@@ -100,7 +100,7 @@ func ParsePolicy(text string) ([]Rule, error) {
 	return out, nil
 }
 
-var knownActions = []Action{Read, Write, Share, Approve, Publish, Manage, Receive}
+var knownActions = []Action{Read, Write, Share, Approve, Publish, Manage, Receive, Submit, Validate, Link}
 
 func checkPolicyLine(f []string) string {
 	if len(f) != 6 || f[0] != "p" {

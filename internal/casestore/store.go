@@ -125,6 +125,10 @@ type Report struct {
 	// OrganisationID filed it; 0 for a secretariat import.
 	OrganisationID int64
 	SubmittedBy    string
+	// OriginCaseID is the case the report counts as coming in with (0: the
+	// case it is stored in): a later report of a linked-in organisation
+	// belongs with that organisation's own case, should it be split out.
+	OriginCaseID int64
 }
 
 // NewCase is a case to store with the report it came in.
@@ -142,6 +146,9 @@ func (nc NewCase) report() reportRow {
 		Kind: nc.Report.Kind, SubmittedBy: nc.Report.SubmittedBy}
 	if nc.Report.OrganisationID != 0 {
 		r.OrganisationID = &nc.Report.OrganisationID
+	}
+	if nc.Report.OriginCaseID != 0 {
+		r.OriginCaseID = &nc.Report.OriginCaseID
 	}
 	return r
 }

@@ -10,6 +10,7 @@ import (
 	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
 	"kensho/internal/identity"
+	"kensho/internal/intake"
 	"kensho/internal/redact"
 	"kensho/internal/rules"
 )
@@ -17,10 +18,12 @@ import (
 // errorBody is every error response: a message in English and, for bad
 // input, each problem with its JSON path.
 type errorBody struct {
-	Error     string                  `json:"error"`
-	Details   []caseformat.FieldError `json:"details,omitempty"`
-	Leaks     []redact.Leak           `json:"leaks,omitempty"`
-	RequestID string                  `json:"request_id,omitempty"`
+	Error   string                  `json:"error"`
+	Details []caseformat.FieldError `json:"details,omitempty"`
+	Leaks   []redact.Leak           `json:"leaks,omitempty"`
+	// Conflict is what changed since the version a stale save started from.
+	Conflict  *intake.ConflictError `json:"conflict,omitempty"`
+	RequestID string                `json:"request_id,omitempty"`
 }
 
 // statusOf maps known domain errors to a status and a message safe to show.
@@ -34,6 +37,8 @@ func statusOf(err error) (int, errorBody) {
 		input     *casefile.InputError
 		idInput   *identity.InputError
 		leak      *casefile.LeakError
+		inInput   *intake.InputError
+		conflict  *intake.ConflictError
 	)
 	switch {
 	case errors.Is(err, errUnauthenticated):
@@ -46,6 +51,18 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusNotFound, errorBody{Error: err.Error()}
 	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden):
 		return http.StatusForbidden, errorBody{Error: "you may not do this"}
+	case errors.Is(err, intake.ErrNotFound):
+		return http.StatusNotFound, errorBody{Error: "not found"}
+	case errors.Is(err, intake.ErrForbidden):
+		return http.StatusForbidden, errorBody{Error: "you may not do this"}
+	case errors.Is(err, intake.ErrKeyReused):
+		return http.StatusUnprocessableEntity, errorBody{Error: err.Error(), Details: []caseformat.FieldError{{Path: "Idempotency-Key", Message: err.Error()}}}
+	case errors.Is(err, intake.ErrInProgress):
+		return http.StatusConflict, errorBody{Error: err.Error() + "; retry in a moment"}
+	case errors.As(err, &conflict):
+		return http.StatusConflict, errorBody{Error: conflict.Error() + "; reload and apply your change again", Conflict: conflict}
+	case errors.As(err, &inInput):
+		return http.StatusUnprocessableEntity, errorBody{Error: inInput.Error(), Details: []caseformat.FieldError{{Path: inInput.Field, Message: inInput.Message}}}
 	case errors.Is(err, casefile.ErrConflict):
 		return http.StatusConflict, errorBody{Error: casefile.ErrConflict.Error() + "; reload and apply your change again"}
 	case errors.As(err, &leak):

@@ -32,14 +32,11 @@ type Portal struct {
 	Now           func() time.Time
 }
 
-// Actions of the policy that belong to intake.
+// The policy's actions for intake.
 const (
-	// Submit: file a report for an organisation (tier own).
-	Submit access.Action = "submit"
-	// Validate: edit and confirm the working copy (tier restricted).
-	Validate access.Action = "validate"
-	// Link: link or split the reports of one accident (tier committee).
-	Link access.Action = "link"
+	Submit   = access.Submit
+	Validate = access.Validate
+	Link     = access.Link
 )
 
 // Errors the transports map to status codes.

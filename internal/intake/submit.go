@@ -71,6 +71,9 @@ func (p *Portal) Submit(ctx context.Context, sub access.Subject, req SubmitReque
 			req.CaseID = d.CaseID
 		}
 	}
+	if req.Source == "" {
+		req.Source = "api"
+	}
 	if !slices.Contains(SubmitKinds, req.Kind) {
 		return nil, &InputError{Field: "kind", Code: "kind", Message: fmt.Sprintf("must be one of %s; got %q", joinKinds(SubmitKinds), req.Kind)}
 	}
@@ -183,8 +186,15 @@ func (p *Portal) submit(ctx context.Context, tx *gorm.DB, sub access.Subject, re
 	}
 	working := c
 	p.Catalogue.complete(&working, items)
+	var origin int64
+	if rec != nil {
+		if err := tx.Raw(`SELECT coalesce((SELECT origin_case_id FROM reports WHERE case_id = ? AND organisation_id = ? ORDER BY id LIMIT 1), 0)`,
+			rec.ID, org).Scan(&origin).Error; err != nil {
+			return nil, err
+		}
+	}
 	report := casestore.Report{Source: req.Source, Body: req.Body, BodySHA256: sha(req.Body), ReceivedAt: p.now(),
-		Kind: string(kind), OrganisationID: org, SubmittedBy: actorOf(sub)}
+		Kind: string(kind), OrganisationID: org, SubmittedBy: actorOf(sub), OriginCaseID: origin}
 	nc := casestore.NewCase{Case: working, Hash: hash, Report: report}
 	out := &Submission{Kind: kind, Flagged: []string{}}
 	switch {

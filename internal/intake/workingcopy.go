@@ -119,10 +119,15 @@ func (p *Portal) secretariatCase(tx *gorm.DB, sub access.Subject, id int64, t ac
 	}
 	ref := access.NewCaseRef(rec.ID, rec.OrgIDs)
 	if !p.Access.Can(sub, ref, t, act) {
-		for _, tier := range access.CaseTiers {
+		// Forbidden only to whom the case is visible at all: anything but
+		// the public part, or the public part once published.
+		for _, tier := range []access.Tier{access.Restricted, access.Own, access.Committee} {
 			if p.Access.Can(sub, ref, tier, access.Read) {
 				return nil, ErrForbidden
 			}
+		}
+		if rec.PublishedAt != nil && p.Access.Can(sub, ref, access.Public, access.Read) {
+			return nil, ErrForbidden
 		}
 		return nil, ErrNotFound
 	}
@@ -181,6 +186,11 @@ func (p *Portal) Edit(ctx context.Context, sub access.Subject, id int64, req Edi
 		if err != nil {
 			return nil, err
 		}
+		items, err := ItemsOf(dc)
+		if err != nil {
+			return nil, err
+		}
+		p.Catalogue.complete(&dc, items)
 		c = &dc
 	}
 	err := db.WithTx(ctx, p.DB.WithContext(ctx), func(tx *gorm.DB) error {
