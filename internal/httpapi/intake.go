@@ -243,6 +243,16 @@ func copyOf(rec *casestore.Record) (workingCopy, error) {
 	return w, err
 }
 
+func (h *handlers) getWorkingCopy(c echo.Context) error {
+	return onCase(c, http.StatusOK, func(ctx context.Context, sub access.Subject, id int64) (workingCopy, error) {
+		rec, err := h.Portal.WorkingCopy(ctx, sub, id)
+		if err != nil {
+			return workingCopy{}, err
+		}
+		return copyOf(rec)
+	})
+}
+
 func (h *handlers) editCase(c echo.Context) error {
 	return onCase(c, http.StatusOK, withBody(c, func(ctx context.Context, sub access.Subject, id int64, b intake.EditRequest) (workingCopy, error) {
 		if b.Version <= 0 {

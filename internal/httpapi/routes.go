@@ -70,6 +70,7 @@ func Register(e *echo.Echo, d Deps) {
 	v1.POST("/drafts/:id/submit", h.submitDraft, auth)
 	v1.POST("/drafts/:id/attachments", h.attach, auth)
 	v1.GET("/attachments/:id", h.attachment, auth)
+	v1.GET("/cases/:id/working-copy", h.getWorkingCopy, auth)
 	v1.PUT("/cases/:id/working-copy", h.editCase, auth)
 	v1.GET("/cases/:id/flags", h.listFlags, auth)
 	v1.POST("/cases/:id/flags/resolve", h.resolveFlag, auth)

@@ -323,3 +323,9 @@ func (p *Portal) Resolve(ctx context.Context, sub access.Subject, id, reportID i
 		return err
 	})
 }
+
+// WorkingCopy returns the validated copy of case id with its version, for
+// an editor who will save it back.
+func (p *Portal) WorkingCopy(ctx context.Context, sub access.Subject, id int64) (*casestore.Record, error) {
+	return p.secretariatCase(p.DB.WithContext(ctx), sub, id, access.Restricted, Validate)
+}

@@ -100,6 +100,12 @@ func New(t testing.TB) *Stack {
 // Do sends a request as login ("" for anonymous) and returns status and body.
 func (s *Stack) Do(t testing.TB, login, method, path string, body string) (int, string) {
 	t.Helper()
+	return s.DoWith(t, login, method, path, body, nil)
+}
+
+// DoWith is Do with extra request headers (Idempotency-Key, say).
+func (s *Stack) DoWith(t testing.TB, login, method, path string, body string, header map[string]string) (int, string) {
+	t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -113,6 +119,9 @@ func (s *Stack) Do(t testing.TB, login, method, path string, body string) (int, 
 	}
 	if login != "" {
 		req.Header.Set("Authorization", "Bearer "+s.Tokens[login])
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
