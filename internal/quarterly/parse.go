@@ -124,7 +124,7 @@ func columnIDs() []string {
 
 // table turns rows of cells (the first one the header) into records,
 // skipping blank rows: spreadsheets leave them at the end.
-func table(rows func() ([]string, int, error), excel bool) ([]record, Errors) {
+func table(rows func() ([]string, int, error), excel bool, sizeHint int) ([]record, Errors) {
 	head, _, err := rows()
 	if errors.Is(err, io.EOF) {
 		return nil, Errors{{Code: "file.empty", Message: "the file is empty: it needs a header row and at least one row"}}
@@ -136,7 +136,7 @@ func table(rows func() ([]string, int, error), excel bool) ([]record, Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	var out []record
+	out := make([]record, 0, min(sizeHint, MaxRows))
 	for {
 		cells, row, err := rows()
 		if errors.Is(err, io.EOF) {
@@ -198,7 +198,7 @@ func decodeCSV(data []byte) ([]record, Errors) {
 			return nil, n, fmt.Errorf("not valid CSV: %v", pe.Err)
 		}
 		return rec, n, err
-	}, false)
+	}, false, bytes.Count(data, []byte{'\n'}))
 }
 
 func decodeXLSX(data []byte) ([]record, Errors) {
@@ -225,7 +225,7 @@ func decodeXLSX(data []byte) ([]record, Errors) {
 		}
 		i++
 		return rows[i-1], i, nil
-	}, true)
+	}, true, len(rows))
 }
 
 // jsonFile is the JSON format: {"format":"kensho-quarterly/v1","rows":[…]},

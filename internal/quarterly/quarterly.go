@@ -322,3 +322,11 @@ func keyName(form string) string {
 	}
 	return "ref"
 }
+
+// Check validates a file as far as no database is needed: its format and
+// every cell, not the organisations or duplicate keys.
+func (c *Catalog) Check(data []byte, now time.Time) Errors {
+	recs, errs := decode(data, DetectFormat(data))
+	_, cerrs := c.check(recs, now)
+	return append(errs, cerrs...)
+}
