@@ -146,7 +146,8 @@ func (v visibility) search(q string) access.Clause {
 // where is the whole condition of a query, without the cursor.
 func (s *Service) where(sub access.Subject, q Query) (access.Clause, visibility, error) {
 	v := s.visibility(sub)
-	parts := []access.Clause{v.any(), v.search(q.Q)}
+	// A case linked into another is listed as that one.
+	parts := []access.Clause{v.any(), v.search(q.Q), {SQL: "c.merged_into IS NULL"}}
 	if q.Kind != "" {
 		if !slices.Contains(caseformat.Kinds, caseformat.Kind(q.Kind)) {
 			return access.False, v, &InputError{"kind", "kind.unknown", fmt.Sprintf("%q: want accident, near_miss or information", q.Kind)}

@@ -340,6 +340,9 @@ func (s *Service) Original(ctx context.Context, sub access.Subject, id, reportID
 	if v.Own == nil {
 		return nil, nil, ErrNotFound
 	}
+	if !slices.ContainsFunc(v.Own.Reports, func(r casestore.ReportMeta) bool { return r.ID == reportID }) {
+		return nil, nil, ErrNotFound
+	}
 	meta, body, err := casestore.ReportBody(s.DB.WithContext(ctx), id, reportID)
 	if errors.Is(err, casestore.ErrNotFound) {
 		return nil, nil, ErrNotFound

@@ -37,6 +37,9 @@ type View struct {
 	Own *OwnSection `json:"own,omitempty"`
 	// Committee: deliberations, shares, drafts.
 	Committee *CommitteeSection `json:"committee,omitempty"`
+	// MergedInto is the case this one was linked into (one wholesale
+	// accident); its reports are there now.
+	MergedInto int64 `json:"merged_into,omitempty"`
 	// Actions the caller may take on this case.
 	Actions []access.Action `json:"actions"`
 }
@@ -151,6 +154,11 @@ type CommitteeSection struct {
 	Raises      []Raise           `json:"raised_tiers,omitempty"`
 	Anonymising *AnonymisingDraft `json:"anonymising,omitempty"`
 	PublishedBy string            `json:"published_by,omitempty"`
+	// Version is the working copy's version (optimistic locking); the
+	// secretariat validated it at ValidatedAt.
+	Version     int        `json:"version"`
+	ValidatedBy string     `json:"validated_by,omitempty"`
+	ValidatedAt *time.Time `json:"validated_at,omitempty"`
 }
 
 // AnonymisingDraft is the state of a near-miss's public summary.
@@ -232,10 +240,11 @@ func build(ac *access.Control, sub access.Subject, rec *casestore.Record, f fact
 		v.Restricted = restricted(c, t)
 	}
 	if t := f.raisedTo(SectionOwn, access.Own); can(t) {
-		v.Own = &OwnSection{Label: label(t), Contacts: rec.Contacts, Reports: rec.Reports}
+		v.Own = &OwnSection{Label: label(t), Contacts: rec.Contacts, Reports: ownReports(rec, sub, can(access.Committee))}
 	}
 	if can(access.Committee) {
-		cs := &CommitteeSection{Label: label(access.Committee), Notes: rec.CommitteeNotes, Shares: f.shares, Raises: f.raises, PublishedBy: rec.PublishedBy}
+		cs := &CommitteeSection{Label: label(access.Committee), Notes: rec.CommitteeNotes, Shares: f.shares, Raises: f.raises, PublishedBy: rec.PublishedBy,
+			Version: rec.Version, ValidatedBy: rec.ValidatedBy, ValidatedAt: rec.ValidatedAt}
 		if cs.Shares == nil {
 			cs.Shares = []Share{}
 		}
@@ -247,6 +256,7 @@ func build(ac *access.Control, sub access.Subject, rec *casestore.Record, f fact
 	if v.Empty() {
 		return v
 	}
+	v.MergedInto = rec.MergedInto
 	for _, a := range []struct {
 		act  access.Action
 		tier access.Tier
@@ -262,6 +272,23 @@ func build(ac *access.Control, sub access.Subject, rec *casestore.Record, f fact
 		}
 	}
 	return v
+}
+
+// ownReports are the reports of the case the caller may download: all of
+// them for the committee; otherwise those its organisation filed (in a
+// linked wholesale case each reporter sees only its own) and the files the
+// secretariat imported for the case's operators together.
+func ownReports(rec *casestore.Record, sub access.Subject, committee bool) []casestore.ReportMeta {
+	if committee {
+		return rec.Reports
+	}
+	out := []casestore.ReportMeta{}
+	for _, r := range rec.Reports {
+		if (r.OrganisationID != 0 && r.OrganisationID == sub.OrgID()) || r.OrganisationID == 0 {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func overview(rec *casestore.Record, t access.Tier) *Overview {

@@ -156,6 +156,18 @@ func TestIntakeAPI(t *testing.T) {
 		{name: "link", login: "secretariat", method: "POST", path: func() string { return fmt.Sprintf("/api/v1/cases/%d/links", caseID) },
 			body: func() string { return fmt.Sprintf(`{"case_id":%d,"reason":"卸先からの報告"}`, docomoCase) }, status: 200,
 			contains: []string{`"role":"wholesale_provider"`, `"role":"wholesale_customer"`}},
+		{name: "the customer sees its own reports only", login: "docomo", method: "GET", path: func() string { return fmt.Sprintf("/api/v1/cases/%d", caseID) },
+			status: 200, then: func(b string) {
+				assert.Equal(t, 1, strings.Count(b, `"sequence":`), "docomo's quick report only: %s", b)
+				assert.NotContains(t, b, `"kind":"detailed"`)
+			}},
+		{name: "the provider sees its own reports only", login: "kddi", method: "GET", path: func() string { return fmt.Sprintf("/api/v1/cases/%d", caseID) },
+			status: 200, then: func(b string) { assert.Equal(t, 3, strings.Count(b, `"sequence":`), "quick, detailed, amendment: %s", b) }},
+		{name: "the linked case is listed as the joint one", login: "docomo", method: "GET", path: fixed("/api/v1/cases?limit=200"),
+			status: 200, then: func(b string) {
+				assert.Contains(t, b, fmt.Sprintf(`"id":%d,`, caseID))
+				assert.NotContains(t, b, fmt.Sprintf(`"id":%d,`, docomoCase))
+			}},
 		{name: "split", login: "secretariat", method: "POST", path: func() string { return fmt.Sprintf("/api/v1/cases/%d/split", caseID) },
 			body: func() string { return fmt.Sprintf(`{"case_id":%d,"reason":"別事象"}`, docomoCase) }, status: 200, contains: []string{`"role":"reporter"`}},
 		{name: "split: not linked", login: "secretariat", method: "POST", path: func() string { return fmt.Sprintf("/api/v1/cases/%d/split", caseID) },
