@@ -16,6 +16,7 @@ var auditActions = []string{
 	audit.ActionLogin, audit.ActionLoginFailed, audit.ActionLogout, audit.ActionRead, audit.ActionWrite,
 	audit.ActionShare, audit.ActionUnshare, audit.ActionPublish, audit.ActionAnonymise, audit.ActionApprove,
 	audit.ActionPublishBlock, audit.ActionUserCreate, audit.ActionTokenCreate, audit.ActionPolicyLoad, audit.ActionImport,
+	audit.ActionSubmit, audit.ActionDraft, audit.ActionAttach, audit.ActionValidate, audit.ActionLink, audit.ActionSplit, audit.ActionFlag,
 }
 
 // auditPageSize is the number of entries on a page of the trail.

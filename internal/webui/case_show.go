@@ -49,6 +49,9 @@ type casePage struct {
 	LowerSection string
 	RaiseError   string
 
+	// Desk is the secretariat's intake desk (nil for everyone else).
+	Desk *intakeDesk
+
 	// people names the users who shared or published, by subject key.
 	people map[string]string
 }
@@ -159,6 +162,9 @@ func (p *pages) loadCase(c echo.Context, id int64) (*casePage, error) {
 		if d.ShareOrgs, err = p.shareable(c, v); err != nil {
 			return nil, err
 		}
+	}
+	if err := p.loadDesk(c, d); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
