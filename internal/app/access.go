@@ -207,6 +207,7 @@ func (a *app) userCmd() *cobra.Command {
 	f.StringVar(&nu.Role, "role", "", "reporter, secretariat, expert, editor, auditor or admin")
 	f.StringVar(&nu.Org, "org", "", "organisation of a reporter (any registered name or alias)")
 	f.StringVar(&nu.DisplayName, "name", "", "display name")
+	f.StringVar(&nu.Email, "email", "", "e-mail address for reminders of the organisation's deadlines (reporters)")
 	f.StringVar(&fields, "fields", "", "an expert's fields, comma separated (configs/expert-fields.yaml)")
 	f.StringVar(&conflicts, "conflicts", "", "organisations an expert declared a conflict of interest with, comma separated")
 	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input")

@@ -85,7 +85,10 @@ func (a *app) seed(ctx context.Context, s *services) error {
 	}
 	fmt.Fprintln(a.stdout, "Demo logins (demo only — these passwords are public):")
 	for _, u := range DemoUsers {
-		if _, err := s.identity.Create(ctx, u.NewUser, "demo"); err != nil {
+		nu := u.NewUser
+		// example.org is reserved for examples (RFC 2606): no demo reminder reaches anyone.
+		nu.Email = u.Login + "@example.org"
+		if _, err := s.identity.Create(ctx, nu, "demo"); err != nil {
 			var ie *identity.InputError
 			if !errors.As(err, &ie) || ie.Field != "login" {
 				return fmt.Errorf("demo user %s: %w", u.Login, err)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"reflect"
@@ -34,6 +35,8 @@ type Config struct {
 	Rules    Rules    `koanf:"rules"`
 	Log      Log      `koanf:"log"`
 	Intake   Intake   `koanf:"intake"`
+	SMTP     SMTP     `koanf:"smtp"`
+	Jobs     Jobs     `koanf:"jobs"`
 }
 
 // Intake configures the reporting portal.
@@ -76,6 +79,33 @@ type Rules struct {
 type Log struct {
 	Level  string `koanf:"level" validate:"oneof=debug info warn error"`
 	Format string `koanf:"format" validate:"oneof=text json"`
+}
+
+// SMTP is the server reminder e-mails go through. An empty host sends no
+// e-mail: reminders are then in-app notifications only.
+type SMTP struct {
+	Host string `koanf:"host" validate:"omitempty,hostname_rfc1123|ip"`
+	Port int    `koanf:"port" validate:"min=1,max=65535"`
+	// From is the sender, e.g. "Kenshō <kensho@example.org>".
+	From     string `koanf:"from" validate:"required_with=Host,omitempty,mailaddr"`
+	Username string `koanf:"username"`
+	// PasswordEnv names the environment variable holding the password, so
+	// that no file holds it.
+	PasswordEnv string `koanf:"password_env" validate:"omitempty,envname"`
+	// StartTLS requires STARTTLS before anything else is sent.
+	StartTLS bool          `koanf:"starttls"`
+	Timeout  time.Duration `koanf:"timeout" validate:"min=1s"`
+	// Password is read from PasswordEnv at start; never printed or logged.
+	Password string `koanf:"-" json:"-"`
+}
+
+// Jobs configures the background jobs (River) of `kensho serve`.
+type Jobs struct {
+	// Workers is how many jobs this instance runs at once; 0 runs none
+	// (other instances do).
+	Workers int `koanf:"workers" validate:"min=0,max=100"`
+	// PollInterval is how often the queue is checked besides LISTEN/NOTIFY.
+	PollInterval time.Duration `koanf:"poll_interval" validate:"min=100ms"`
 }
 
 // envAliases are variable names that do not follow KENSHO_<SECTION>_<KEY>.
@@ -139,6 +169,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if err := k.UnmarshalWithConf("", &c, koanf.UnmarshalConf{Tag: "koanf"}); err != nil {
 		return Config{}, describeDecodeError(err, k)
 	}
+	if c.SMTP.PasswordEnv != "" {
+		c.SMTP.Password = getenv(c.SMTP.PasswordEnv)
+	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -166,7 +199,10 @@ func describeDecodeError(err error, k *koanf.Koanf) error {
 	return fmt.Errorf("config: %w", err)
 }
 
-var validate = newValidator()
+var (
+	validate  = newValidator()
+	envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
 
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
@@ -179,6 +215,8 @@ func newValidator() *validator.Validate {
 	must("pgurl", func(fl validator.FieldLevel) bool { return checkPGURL(fl.Field().String()) == nil })
 	must("listenaddr", func(fl validator.FieldLevel) bool { return checkListenAddr(fl.Field().String()) == nil })
 	must("bytesize", func(fl validator.FieldLevel) bool { _, err := ParseByteSize(fl.Field().String()); return err == nil })
+	must("mailaddr", func(fl validator.FieldLevel) bool { return isMailAddress(fl.Field().String()) })
+	must("envname", func(fl validator.FieldLevel) bool { return envNameRE.MatchString(fl.Field().String()) })
 	return v
 }
 
@@ -186,13 +224,16 @@ func newValidator() *validator.Validate {
 func (c Config) Validate() error {
 	err := validate.Struct(c)
 	var verrs validator.ValidationErrors
-	if !errors.As(err, &verrs) {
+	if err != nil && !errors.As(err, &verrs) {
 		return err
 	}
 	var msgs []string
 	for _, fe := range verrs {
 		key := strings.TrimPrefix(fe.Namespace(), "Config.")
 		msgs = append(msgs, fmt.Sprintf("%s (%s): %s", key, EnvName(key), message(fe, c)))
+	}
+	if msgs = append(msgs, c.SMTP.problems()...); len(msgs) == 0 {
+		return nil
 	}
 	return fmt.Errorf("config: %s", strings.Join(msgs, "; "))
 }
@@ -219,6 +260,14 @@ func message(fe validator.FieldError, c Config) string {
 		return fmt.Sprintf("must be at most %s (got %s)", fe.Param(), shown)
 	case "dir":
 		return fmt.Sprintf("must be an existing directory (got %q)", shown)
+	case "hostname_rfc1123|ip":
+		return fmt.Sprintf("must be a host name or an IP address (got %q)", shown)
+	case "required_with":
+		return "required when smtp.host is set"
+	case "mailaddr":
+		return fmt.Sprintf("must be an e-mail address such as \"Kenshō <kensho@example.org>\" (got %q)", shown)
+	case "envname":
+		return fmt.Sprintf("must name an environment variable such as KENSHO_SMTP_PASSWORD (got %q)", shown)
 	}
 	return fmt.Sprintf("fails %s", fe.Tag())
 }
@@ -281,5 +330,36 @@ func RedactURL(s string) string {
 // Redacted returns a copy safe to print or log.
 func (c Config) Redacted() Config {
 	c.Database.URL = RedactURL(c.Database.URL)
+	c.SMTP.Password = ""
 	return c
+}
+
+// problems are the SMTP settings that are each valid but wrong together.
+func (s SMTP) problems() []string {
+	var out []string
+	if s.Host == "" || s.Username == "" {
+		return nil
+	}
+	if s.Password == "" {
+		out = append(out, fmt.Sprintf("smtp.password_env (%s): smtp.username is set but the variable %s holding its password is empty",
+			EnvName("smtp.password_env"), s.PasswordEnv))
+	}
+	if !s.StartTLS && !isLoopback(s.Host) {
+		out = append(out, fmt.Sprintf("smtp.starttls (%s): must be true when smtp.username is set, or the password would cross the network in clear",
+			EnvName("smtp.starttls")))
+	}
+	return out
+}
+
+func isMailAddress(s string) bool {
+	_, err := mail.ParseAddress(s)
+	return err == nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

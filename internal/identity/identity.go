@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -35,6 +36,7 @@ type User struct {
 	DisplayName    string
 	PasswordHash   string `json:"-"`
 	OrganisationID *int64
+	Email          *string // where reminders go (reporters); nil: in-app only
 	Fields         Strings `gorm:"type:text[]"`
 	DisabledAt     *time.Time
 	CreatedAt      time.Time
@@ -100,6 +102,8 @@ type NewUser struct {
 	Fields      []string
 	Conflicts   []string
 	Password    string
+	// Email is optional: a bare address (name@example.org).
+	Email string
 }
 
 // Create adds a user and its grants (role, declared conflicts) in one
@@ -134,6 +138,12 @@ func (s *Service) Create(ctx context.Context, nu NewUser, by string) (*User, err
 		return nil, &InputError{"password", "password.short", "at least 12 characters"}
 	}
 	u := &User{Login: login, DisplayName: strings.TrimSpace(nu.DisplayName), Fields: Strings(nu.Fields)}
+	if email := strings.TrimSpace(nu.Email); email != "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || a.Name != "" {
+			return nil, &InputError{"email", "email.invalid", fmt.Sprintf("%q is not an e-mail address such as name@example.org", email)}
+		}
+		u.Email = &email
+	}
 	if u.Fields == nil {
 		u.Fields = Strings{}
 	}
@@ -183,7 +193,8 @@ func (s *Service) Create(ctx context.Context, nu NewUser, by string) (*User, err
 			}
 		}
 		_, err := audit.Append(ctx, tx, audit.Event{Actor: by, Action: audit.ActionUserCreate, Object: access.UserKey(u.ID),
-			Detail: map[string]any{"login": login, "role": role, "org": nu.Org, "fields": nu.Fields, "conflicts": nu.Conflicts}})
+			Detail: map[string]any{"login": login, "role": role, "org": nu.Org, "fields": nu.Fields, "conflicts": nu.Conflicts,
+				"email": audit.Hidden(nu.Email)}})
 		return err
 	})
 	if err != nil {
@@ -209,6 +220,7 @@ type UserRow struct {
 	Org       string   `json:"organisation,omitempty"`
 	Fields    []string `json:"fields,omitempty"`
 	Conflicts []string `json:"conflicts,omitempty"`
+	Email     string   `json:"email,omitempty"`
 	Disabled  bool     `json:"disabled,omitempty"`
 	Password  bool     `json:"can_sign_in"`
 	Tokens    int      `json:"active_tokens"`
@@ -250,6 +262,9 @@ func (s *Service) List(ctx context.Context) ([]UserRow, error) {
 			Password: u.PasswordHash != "", Tokens: tokens[u.ID], Roles: []string{}}
 		if u.OrganisationID != nil {
 			row.Org = orgName[*u.OrganisationID]
+		}
+		if u.Email != nil {
+			row.Email = *u.Email
 		}
 		key := access.UserKey(u.ID)
 		for _, g := range grants {
