@@ -14,6 +14,7 @@ import (
 	"kensho/internal/httpapi"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
+	"kensho/internal/quarterly"
 	"kensho/internal/rules"
 	"kensho/internal/webui"
 )
@@ -27,7 +28,9 @@ type Stack struct {
 	Identity *identity.Service
 	Cases    *casefile.Service
 	Portal   *intake.Portal
-	Echo     *echo.Echo
+	// Quarterly takes in quarterly reports (四半期報告).
+	Quarterly *quarterly.Service
+	Echo      *echo.Echo
 }
 
 // NewStack builds the services and the handler.
@@ -42,12 +45,16 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	}
 	portal := &intake.Portal{DB: gdb, Access: svc.access, Catalogue: forms, Rules: cat, Log: log,
 		MaxAttachment: cfg.Intake.MaxAttachmentBytes}
+	quarterlies, err := quarterly.New(gdb, svc.access)
+	if err != nil {
+		return nil, err
+	}
 	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
 	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases,
-		Portal: portal})
+		Portal: portal, Quarterly: quarterlies})
 	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity,
 		Cases: svc.cases, Portal: portal, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
 		return nil, err
 	}
-	return &Stack{DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Echo: e}, nil
+	return &Stack{DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }

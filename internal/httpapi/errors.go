@@ -11,6 +11,7 @@ import (
 	"kensho/internal/caseformat"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
+	"kensho/internal/quarterly"
 	"kensho/internal/redact"
 	"kensho/internal/rules"
 )
@@ -22,8 +23,11 @@ type errorBody struct {
 	Details []caseformat.FieldError `json:"details,omitempty"`
 	Leaks   []redact.Leak           `json:"leaks,omitempty"`
 	// Conflict is what changed since the version a stale save started from.
-	Conflict  *intake.ConflictError `json:"conflict,omitempty"`
-	RequestID string                `json:"request_id,omitempty"`
+	Conflict *intake.ConflictError `json:"conflict,omitempty"`
+	// Rows are the problems of a refused quarterly-report file, each with
+	// its row and column.
+	Rows      []quarterly.RowError `json:"errors,omitempty"`
+	RequestID string               `json:"request_id,omitempty"`
 }
 
 // statusOf maps known domain errors to a status and a message safe to show.
@@ -39,6 +43,8 @@ func statusOf(err error) (int, errorBody) {
 		leak      *casefile.LeakError
 		inInput   *intake.InputError
 		conflict  *intake.ConflictError
+		rowErrs   quarterly.Errors
+		qInput    *quarterly.InputError
 	)
 	switch {
 	case errors.Is(err, errUnauthenticated):
@@ -65,6 +71,12 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusUnprocessableEntity, errorBody{Error: inInput.Error(), Details: []caseformat.FieldError{{Path: inInput.Field, Message: inInput.Message}}}
 	case errors.Is(err, casefile.ErrConflict):
 		return http.StatusConflict, errorBody{Error: casefile.ErrConflict.Error() + "; reload and apply your change again"}
+	case errors.Is(err, quarterly.ErrForbidden):
+		return http.StatusForbidden, errorBody{Error: "you may not do this"}
+	case errors.As(err, &rowErrs):
+		return http.StatusUnprocessableEntity, errorBody{Error: "nothing was uploaded: " + rowErrs.Error(), Rows: rowErrs}
+	case errors.As(err, &qInput):
+		return http.StatusUnprocessableEntity, errorBody{Error: qInput.Error(), Details: []caseformat.FieldError{{Path: qInput.Field, Message: qInput.Message}}}
 	case errors.As(err, &leak):
 		return http.StatusUnprocessableEntity, errorBody{Error: "publication blocked: " + leak.Error(), Leaks: leak.Leaks}
 	case errors.As(err, &input):

@@ -13,6 +13,7 @@ import (
 	"kensho/internal/casefile"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
+	"kensho/internal/quarterly"
 	"kensho/internal/rules"
 )
 
@@ -26,6 +27,8 @@ type Deps struct {
 	Cases    *casefile.Service
 	// Portal is the operators' reporting portal.
 	Portal *intake.Portal
+	// Quarterly takes in and reads quarterly reports (四半期報告).
+	Quarterly *quarterly.Service
 }
 
 // Register adds the API's routes to e.
@@ -79,6 +82,11 @@ func Register(e *echo.Echo, d Deps) {
 	v1.GET("/audit", h.listAudit, auth)
 	v1.GET("/audit/export", h.exportAudit, auth)
 	v1.GET("/audit/verify", h.verifyAudit, auth)
+
+	// Quarterly reports (四半期報告): committee + own tier.
+	v1.POST("/quarterly/uploads", h.uploadQuarterly, auth)
+	v1.GET("/quarterly/template.xlsx", h.quarterlyTemplate, auth)
+	v1.GET("/quarterly/rows", h.quarterlyRows, auth)
 }
 
 type handlers struct{ Deps }
