@@ -330,3 +330,22 @@ func mustVersion(t *testing.T, d *desk, id int64) int {
 	require.NoError(t, d.db.Raw(`SELECT version FROM cases WHERE id = ?`, id).Scan(&v).Error)
 	return v
 }
+
+// A report's content never changes; only the secretariat's link or split
+// moves it to another case.
+func TestReportsAreImmutable(t *testing.T) {
+	d := newDesk(t)
+	ctx := context.Background()
+	q, err := d.p.Submit(ctx, d.kddi, intake.SubmitRequest{Kind: intake.KindQuick, Body: report("KDDI株式会社", "K-1", nil)})
+	require.NoError(t, err)
+	for _, stmt := range []string{
+		`UPDATE reports SET body = 'x' WHERE id = ?`,
+		`UPDATE reports SET body_sha256 = 'x' WHERE id = ?`,
+		`UPDATE reports SET organisation_id = NULL WHERE id = ?`,
+		`DELETE FROM reports WHERE id = ?`,
+	} {
+		err := d.db.Exec(stmt, q.ReportID).Error
+		assert.ErrorContains(t, err, "reports are immutable", stmt)
+	}
+	assert.NoError(t, d.db.Exec(`UPDATE reports SET case_id = case_id WHERE id = ?`, q.ReportID).Error)
+}
