@@ -73,6 +73,7 @@ then KENSHO_* environment variables (KENSHO_DATABASE_URL, KENSHO_ADDR, …).`,
 	root.AddCommand(a.policyCmd(), a.userCmd(), a.tokenCmd(), a.auditCmd(), a.demoCmd(),
 		a.serveCmd(), a.migrateCmd(), a.classifyCmd(), a.rulesCmd(), a.importCmd(), a.exportCmd(),
 		a.whatifCmd(), a.dbCmd(), a.orgsCmd(), a.configCmd())
+	root.AddCommand(a.deadlinesCmd())
 	root.AddCommand(a.quarterlyCmd())
 	return root
 }

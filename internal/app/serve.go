@@ -51,6 +51,17 @@ func (a *app) serve(ctx context.Context) error {
 	lctx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
 	go st.Access.Listen(lctx, a.cfg.Database.URL)
+	// Reminders (River jobs): stopped after the HTTP server, before the
+	// database closes, within the shutdown timeout.
+	stopJobs, err := startJobs(ctx, st.Deadlines, a.cfg, a.log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
+		defer cancel()
+		stopJobs(sctx)
+	}()
 	e := st.Echo
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", a.cfg.HTTP.Addr)

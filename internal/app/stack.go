@@ -11,6 +11,7 @@ import (
 	"kensho/internal/access"
 	"kensho/internal/casefile"
 	"kensho/internal/config"
+	"kensho/internal/deadline"
 	"kensho/internal/httpapi"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
@@ -31,6 +32,10 @@ type Stack struct {
 	// Quarterly takes in quarterly reports (四半期報告).
 	Quarterly *quarterly.Service
 	Echo      *echo.Echo
+
+	// Deadlines computes the deadlines of reports (Sync, from intake), the
+	// secretariat's queue, notifications and reminders.
+	Deadlines *deadline.Service
 }
 
 // NewStack builds the services and the handler.
@@ -45,16 +50,20 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	}
 	portal := &intake.Portal{DB: gdb, Access: svc.access, Catalogue: forms, Rules: cat, Log: log,
 		MaxAttachment: cfg.Intake.MaxAttachmentBytes}
+	deadlines, err := newDeadlines(gdb, cfg, cat, svc.access, log)
+	if err != nil {
+		return nil, err
+	}
 	quarterlies, err := quarterly.New(gdb, svc.access)
 	if err != nil {
 		return nil, err
 	}
 	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
-	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases,
+	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
 		Portal: portal, Quarterly: quarterlies})
-	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity,
+	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
 		Cases: svc.cases, Portal: portal, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
 		return nil, err
 	}
-	return &Stack{DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	return &Stack{Deadlines: deadlines, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
+	"kensho/internal/deadline"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
@@ -56,6 +57,10 @@ func statusOf(err error) (int, errorBody) {
 	case errors.Is(err, casefile.ErrNoShare), errors.Is(err, casefile.ErrNoRaise):
 		return http.StatusNotFound, errorBody{Error: err.Error()}
 	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden):
+		return http.StatusForbidden, errorBody{Error: "you may not do this"}
+	case errors.Is(err, deadline.ErrNotFound):
+		return http.StatusNotFound, errorBody{Error: deadline.ErrNotFound.Error()}
+	case errors.Is(err, deadline.ErrForbidden):
 		return http.StatusForbidden, errorBody{Error: "you may not do this"}
 	case errors.Is(err, intake.ErrNotFound):
 		return http.StatusNotFound, errorBody{Error: "not found"}

@@ -11,6 +11,7 @@ import (
 
 	"kensho/internal/access"
 	"kensho/internal/casefile"
+	"kensho/internal/deadline"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
@@ -29,6 +30,9 @@ type Deps struct {
 	Portal *intake.Portal
 	// Quarterly takes in and reads quarterly reports (四半期報告).
 	Quarterly *quarterly.Service
+
+	// Deadlines: the queue of reports due and the reminders' notifications.
+	Deadlines *deadline.Service
 }
 
 // Register adds the API's routes to e.
@@ -82,6 +86,11 @@ func Register(e *echo.Echo, d Deps) {
 	v1.GET("/audit", h.listAudit, auth)
 	v1.GET("/audit/export", h.exportAudit, auth)
 	v1.GET("/audit/verify", h.verifyAudit, auth)
+	// Deadlines: the secretariat and the committee see all, a reporter its
+	// organisation's; notifications are the caller's organisation's only.
+	v1.GET("/deadlines", h.listDeadlines, auth)
+	v1.GET("/notifications", h.listNotifications, auth)
+	v1.POST("/notifications/:id/read", h.readNotification, auth)
 
 	// Quarterly reports (四半期報告): committee + own tier.
 	v1.POST("/quarterly/uploads", h.uploadQuarterly, auth)

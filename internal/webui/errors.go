@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kensho/internal/casefile"
+	"kensho/internal/deadline"
 	"kensho/internal/identity"
 )
 
@@ -101,6 +102,10 @@ func statusOf(err error) (int, string, string) {
 		return http.StatusNotFound, "error.404.title", "err.raise.none"
 	case errors.Is(err, errCSRF):
 		return http.StatusForbidden, "error.csrf.title", "error.csrf"
+	case errors.Is(err, deadline.ErrForbidden):
+		return http.StatusForbidden, "error.403.title", "error.403"
+	case errors.Is(err, deadline.ErrNotFound):
+		return http.StatusNotFound, "error.404.title", "notif.notfound"
 	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden):
 		return http.StatusForbidden, "error.403.title", "error.403"
 	case errors.Is(err, casefile.ErrConflict):

@@ -40,6 +40,10 @@ type homePage struct {
 	// Admins: the number of users.
 	Admin     bool
 	UserCount int
+	// Deadlines: the overdue reports the caller may see (secretariat,
+	// committee, reporters); Notifications: a reporter's unread reminders.
+	Deadlines, Notifications bool
+	Overdue, Unread          int64
 }
 
 // home is the signed-in start page. Every count on it is filtered by the
@@ -96,6 +100,9 @@ func (p *pages) home(c echo.Context) error {
 			return err
 		}
 		d.UserCount = len(users)
+	}
+	if err := p.homeDeadlines(c, d); err != nil {
+		return err
 	}
 	return p.render(c, http.StatusOK, "home.html", d)
 }

@@ -43,6 +43,9 @@ type base struct {
 	// NavCases, NavAudit and NavUsers show the links to the pages the
 	// caller has a use for (the pages check again).
 	NavCases, NavAudit, NavUsers bool
+	// NavDeadlines and NavNotifications show the deadlines queue and the
+	// reminders to those who have them.
+	NavDeadlines, NavNotifications bool
 }
 
 // T translates key.
@@ -215,6 +218,10 @@ func (p *pages) bareBase(c echo.Context) base {
 		if p.Access != nil {
 			b.NavAudit = p.Access.CanSystem(b.User.Subject, access.AuditTrail, access.Read)
 			b.NavUsers = p.Access.CanSystem(b.User.Subject, access.Users, access.Manage)
+			if p.Deadlines != nil {
+				b.NavDeadlines = p.Deadlines.MayRead(b.User.Subject)
+				b.NavNotifications = p.Deadlines.MayReadNotifications(b.User.Subject)
+			}
 		}
 	}
 	return b

@@ -18,6 +18,7 @@ import (
 
 	"kensho/internal/access"
 	"kensho/internal/casefile"
+	"kensho/internal/deadline"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/rules"
@@ -38,6 +39,8 @@ type Deps struct {
 	// and Go's cookie jar also send them to http://localhost and
 	// 127.0.0.1).
 	SecureCookies bool
+	// Deadlines: the queue of reports due and the reminders' notifications.
+	Deadlines *deadline.Service
 }
 
 // Register parses the templates, adds the UI's routes to e and puts the
@@ -83,6 +86,12 @@ func Register(e *echo.Echo, d Deps) error {
 	e.POST("/cases/:id/summary", p.summaryEdit, s, in, csrf)
 	e.POST("/cases/:id/summary/approve", p.summaryApprove, s, in, csrf)
 	e.POST("/cases/:id/notes", p.notesEdit, s, in, csrf)
+
+	// Deadlines: the secretariat's queue (a reporter sees its own), and a
+	// reporter's notifications of reminders.
+	e.GET("/deadlines", p.deadlineList, s, in)
+	e.GET("/notifications", p.notificationList, s, in)
+	e.POST("/notifications/:id/read", p.notificationRead, s, in, csrf)
 
 	e.GET("/audit", p.auditList, s, in)
 	e.GET("/audit/export.csv", p.auditExport, s, in)
