@@ -159,6 +159,16 @@ func (e RowError) Error() string {
 	return fmt.Sprintf("row %d, column %s: %s", e.Row, e.Column, e.Message)
 }
 
+// ErrorCodes are the codes a RowError can carry, for transports that say
+// the problem in the reader's language (a test keeps the list complete).
+var ErrorCodes = []string{
+	"cell.extra", "code.unknown", "duration.too_long", "errors.more", "file.empty", "file.encoding", "file.format",
+	"file.too_many", "fiscal_year.invalid", "form.not_for", "form.simple_equipment", "header.duplicate", "header.none",
+	"header.unknown", "json.type", "json.unknown_field", "number.invalid", "number.range", "organisation.forbidden",
+	"organisation.required", "organisation.unknown", "quarter.future", "quarter.invalid", "quarter.outside", "required",
+	"row.duplicate", "text.control", "text.too_long", "time.before_occurred", "time.invalid", "time.range",
+}
+
 // Errors are every problem of a file, in row order. A file with any
 // problem writes nothing.
 type Errors []RowError

@@ -2,6 +2,10 @@ package quarterly
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -272,4 +276,29 @@ func TestQuarterDates(t *testing.T) {
 	assert.Equal(t, [2]int{2024, 4}, [2]int{fy, q})
 	fy, q = QuarterOf(time.Date(2025, 4, 1, 0, 0, 0, 0, jst))
 	assert.Equal(t, [2]int{2025, 1}, [2]int{fy, q})
+}
+
+// ErrorCodes lists every code the package reports, so that pages can
+// translate each.
+func TestErrorCodesComplete(t *testing.T) {
+	used := regexp.MustCompile(`(?:Code: +|fail\([a-z]+, [a-zA-Z]+, |fail\()"([a-z_.]+)"`)
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	found := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			found[m[1]] = true
+		}
+	}
+	var codes []string
+	for c := range found {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	assert.Equal(t, codes, ErrorCodes)
 }

@@ -115,6 +115,13 @@ func (s *Service) can(c Caller, org int64, act access.Action) bool {
 	return s.Access.Can(c.Subject, Ref(org), access.Quarterly, act)
 }
 
+// MayUpload reports whether the caller may upload quarterly reports at
+// all: for any organisation (the secretariat) or for its own (a reporter).
+func (s *Service) MayUpload(c Caller) bool {
+	own := c.Subject.OrgID()
+	return c.System || s.can(c, 0, access.Write) || (own != 0 && s.can(c, own, access.Write))
+}
+
 // Upload is a file to take in.
 type Upload struct {
 	Filename string
@@ -139,8 +146,7 @@ type Result struct {
 // the rest left alone. A refused file returns the Result with its Errors
 // and an Errors error; nothing is written.
 func (s *Service) Upload(ctx context.Context, c Caller, up Upload) (*Result, error) {
-	ownOrg := c.Subject.OrgID()
-	if !c.System && !s.can(c, 0, access.Write) && (ownOrg == 0 || !s.can(c, ownOrg, access.Write)) {
+	if !s.MayUpload(c) {
 		return nil, ErrForbidden
 	}
 	format := DetectFormat(up.Data)
