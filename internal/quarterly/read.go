@@ -65,8 +65,8 @@ type Page struct {
 }
 
 // readable lists the organisations among candidates whose quarterly
-// reports the caller may read; all is false when the caller reads only
-// its own organisation's.
+// reports the caller may read: its own for a reporter (whatever the
+// candidates), the candidates less declared conflicts for the committee.
 func (s *Service) readable(c Caller, candidates []int64) ([]int64, error) {
 	if !s.can(c, 0, access.Read) {
 		own := c.Subject.OrgID()
