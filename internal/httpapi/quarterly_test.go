@@ -191,4 +191,14 @@ func TestQuarterlyAPI(t *testing.T) {
 	assert.Contains(t, strings.Join(lists, " "), "list_prefectures")
 	status, _, _ = sendRaw(t, s, "", "GET", "/api/v1/quarterly/template.xlsx", "", nil)
 	assert.Equal(t, 401, status)
+
+	// Filled in with the pull-downs' Japanese labels, it goes back in.
+	require.NoError(t, f.SetSheetRow(quarterly.SheetRows, "A2", &[]any{"", 2024, 3, "簡易様式", "基地局", "沖縄県", 5}))
+	buf, err := f.WriteToBuffer()
+	require.NoError(t, err)
+	status, _, body = sendRaw(t, s, "kddi", "POST", up+"?filename=q3.xlsx", httpapi.XLSXType, buf.Bytes())
+	require.Equal(t, http.StatusCreated, status, string(body))
+	r = result(body)
+	assert.Equal(t, "xlsx", r.Format)
+	assert.Equal(t, 1, r.Added)
 }
