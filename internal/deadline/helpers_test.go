@@ -29,7 +29,7 @@ import (
 // env is a fresh database with the policy and the registry, the service
 // over it and a test SMTP server.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *gorm.DB
 	url   string
 	svc   *Service
@@ -42,7 +42,7 @@ type env struct {
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	gdb, url := granttest.New(t, true)

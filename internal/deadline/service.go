@@ -113,15 +113,40 @@ const maxMergeDepth = 8
 // missing ones, marks those a report fulfils as met (the earliest such
 // report of the organisation, or one filed without an organisation), and
 // drops those no longer owed (the case was judged again, or linked into
-// another case: the surviving case is synced in its place). It locks the
-// case row, so concurrent Syncs of one case run one after the other. Given a
-// *gorm.DB that is not in a transaction, it opens its own.
+// another case: the surviving case is synced in its place). A case whose
+// only reports are the secretariat's imports owes nothing open and gets no
+// deadline rows, so a bulk import of history costs three queries a case.
+//
+// Sync locks the case row, so concurrent Syncs of one case run one after
+// the other. Given a *gorm.DB that is not in a transaction, it opens its
+// own. It writes no audit entry: the change that called it is audited.
 func (s *Service) Sync(ctx context.Context, tx *gorm.DB, caseID int64) error {
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	if !ok {
-		return tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.Sync(ctx, tx, caseID) })
+	if sqlTx, ok := sqlTxOf(tx); ok {
+		return s.sync(ctx, tx.WithContext(ctx), sqlTx, caseID, 0)
 	}
-	return s.sync(ctx, tx.WithContext(ctx), sqlTx, caseID, 0)
+	if _, inTx := tx.Statement.ConnPool.(gorm.TxCommitter); inTx {
+		return errors.New("deadline: Sync: the transaction is not a database/sql one; reminder jobs could not join it")
+	}
+	return tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sqlTx, ok := sqlTxOf(tx)
+		if !ok {
+			return errors.New("deadline: Sync: the transaction is not a database/sql one; reminder jobs could not join it")
+		}
+		return s.sync(ctx, tx, sqlTx, caseID, 0)
+	})
+}
+
+// sqlTxOf is the database/sql transaction under a gorm transaction, which
+// River's riverdatabasesql driver inserts jobs into.
+func sqlTxOf(tx *gorm.DB) (*sql.Tx, bool) {
+	switch p := tx.Statement.ConnPool.(type) {
+	case *sql.Tx:
+		return p, true
+	case *gorm.PreparedStmtTX:
+		t, ok := p.Tx.(*sql.Tx)
+		return t, ok
+	}
+	return nil, false
 }
 
 func (s *Service) sync(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, caseID int64, depth int) error {
@@ -150,6 +175,21 @@ func (s *Service) sync(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, caseID i
 		}
 		return s.sync(ctx, tx, sqlTx, *head.MergedInto, depth+1)
 	}
+	var reports []report
+	if err := tx.Raw(`SELECT id, kind, organisation_id, received_at FROM reports WHERE case_id = ? ORDER BY received_at, id`,
+		caseID).Scan(&reports).Error; err != nil {
+		return err
+	}
+	existing, err := s.caseDeadlines(tx, caseID)
+	if err != nil {
+		return err
+	}
+	if len(existing) == 0 && s.importsOnly(reports) {
+		// The secretariat's import is the whole record of the case and
+		// meets whatever it owes: nothing is open, nothing to remind of.
+		// (Bulk imports of history stay cheap.)
+		return nil
+	}
 	wanted, err := s.owed(tx, caseID, head.Kind, head.OccurredAt)
 	if err != nil {
 		return err
@@ -158,15 +198,6 @@ func (s *Service) sync(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, caseID i
 	if err := tx.Raw(`SELECT organisation_id FROM case_operators WHERE case_id = ?
 		UNION SELECT organisation_id FROM reports WHERE case_id = ? AND organisation_id IS NOT NULL
 		ORDER BY 1`, caseID, caseID).Scan(&orgs).Error; err != nil {
-		return err
-	}
-	var reports []report
-	if err := tx.Raw(`SELECT id, kind, organisation_id, received_at FROM reports WHERE case_id = ? ORDER BY received_at, id`,
-		caseID).Scan(&reports).Error; err != nil {
-		return err
-	}
-	existing, err := s.caseDeadlines(tx, caseID)
-	if err != nil {
 		return err
 	}
 	byKey := map[string]*Deadline{}
@@ -229,6 +260,25 @@ func (s *Service) sync(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, caseID i
 		}
 	}
 	return nil
+}
+
+// importsOnly reports whether every report of a case is a secretariat
+// import (no organisation) and every deadline kind is met by one.
+func (s *Service) importsOnly(reports []report) bool {
+	if len(reports) == 0 {
+		return false
+	}
+	for _, r := range reports {
+		if r.Kind != "import" || r.OrganisationID != nil {
+			return false
+		}
+	}
+	for _, k := range s.Rules.Kinds {
+		if !slices.Contains(k.MetBy, "import") {
+			return false
+		}
+	}
+	return true
 }
 
 // owed are the deadline kinds the case's judgement calls for, with their

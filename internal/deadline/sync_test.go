@@ -77,8 +77,12 @@ func TestSyncComputesDeadlines(t *testing.T) {
 
 	t.Run("the secretariat's import is the whole record: nothing more is awaited", func(t *testing.T) {
 		id := e.addCase(withRef(seriousCase, "T-IMPORTED"), rep{"import", "", jst("2024-05-05T09:00:00+09:00")})
+		assert.Empty(t, e.deadlines(id), "an imported case owes nothing open: nothing is recorded")
+		// An operator's report on it later: the deadline appears, met by the import.
+		e.addReport(id, rep{"quick", "KDDI株式会社", jst("2024-05-06T09:00:00+09:00")})
 		d := e.deadlines(id)["KDDI株式会社 detailed"]
-		assert.NotNil(t, d.MetAt)
+		require.NotNil(t, d.MetAt)
+		assert.True(t, d.MetAt.Equal(jst("2024-05-05T09:00:00+09:00")))
 		assert.Empty(t, e.jobs(d.ID), "no reminder for a deadline met from the start")
 	})
 
@@ -205,4 +209,18 @@ func sortedKeys(m map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// A gorm session with prepared statements wraps the transaction; Sync
+// still inserts the reminders into it.
+func TestSyncInPreparedStatementSession(t *testing.T) {
+	e := newEnv(t)
+	e.clock = jst("2024-05-02T12:00:00+09:00")
+	id := e.addCase(seriousCase, rep{"quick", "KDDI株式会社", jst("2024-05-01T10:40:00+09:00")})
+	require.NoError(t, e.db.Exec("DELETE FROM river_job").Error)
+	require.NoError(t, e.db.Exec("DELETE FROM deadlines").Error)
+	prepared := e.db.Session(&gorm.Session{PrepareStmt: true})
+	require.NoError(t, prepared.Transaction(func(tx *gorm.DB) error { return e.svc.Sync(context.Background(), tx, id) }))
+	d := e.deadlines(id)["KDDI株式会社 detailed"]
+	assert.Len(t, e.jobs(d.ID), 4)
 }

@@ -21,6 +21,7 @@ import (
 	"kensho/internal/deadline"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
+	"kensho/internal/quarterly"
 	"kensho/internal/rules"
 	"kensho/web"
 )
@@ -35,6 +36,8 @@ type Deps struct {
 	Cases    *casefile.Service
 	// Portal is the operators' reporting portal.
 	Portal *intake.Portal
+	// Quarterly takes in quarterly reports (四半期報告).
+	Quarterly *quarterly.Service
 	// SecureCookies marks the UI's cookies Secure (HTTPS only; browsers
 	// and Go's cookie jar also send them to http://localhost and
 	// 127.0.0.1).
@@ -93,21 +96,12 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/notifications", p.notificationList, s, in)
 	e.POST("/notifications/:id/read", p.notificationRead, s, in, csrf)
 
-	// Operators' report forms (reporters only): drafts, submissions,
-	// the timeline editor's and the judgement's htmx round trips.
-	e.GET("/report-forms", p.reportHome, s, in)
-	e.GET("/report-forms/new", p.reportNew, s, in)
-	e.POST("/report-forms/save", p.reportSave, s, in, csrf)
-	e.POST("/report-forms/confirm", p.reportConfirm, s, in, csrf)
-	e.POST("/report-forms/refresh", p.reportRefresh, s, in, csrf)
-	e.POST("/report-forms/judge", p.reportJudge, s, in, csrf)
-	e.GET("/report-forms/drafts/:id", p.reportDraft, s, in)
-	e.GET("/report-forms/drafts/:id/confirm", p.reportReview, s, in)
-	e.POST("/report-forms/drafts/:id/submit", p.reportSubmit, s, in, csrf)
-	e.GET("/report-forms/attachments/:id", p.reportAttachment, s, in)
-
 	e.GET("/audit", p.auditList, s, in)
 	e.GET("/audit/export.csv", p.auditExport, s, in)
+
+	e.GET("/quarterly", p.quarterlyShow, s, in)
+	e.POST("/quarterly/uploads", p.quarterlyUpload, s, in, csrf)
+	e.GET("/quarterly/template.xlsx", p.quarterlyTemplate, s, in)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
