@@ -11,6 +11,7 @@ import (
 	"kensho/internal/casefile"
 	"kensho/internal/deadline"
 	"kensho/internal/identity"
+	"kensho/internal/intake"
 	"kensho/internal/quarterly"
 )
 
@@ -95,7 +96,7 @@ func statusOf(err error) (int, string, string) {
 		leak    *casefile.LeakError
 	)
 	switch {
-	case errors.Is(err, casefile.ErrNotFound):
+	case errors.Is(err, casefile.ErrNotFound), errors.Is(err, intake.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "error.404"
 	case errors.Is(err, casefile.ErrNoShare):
 		return http.StatusNotFound, "error.404.title", "error.noshare"
@@ -107,7 +108,7 @@ func statusOf(err error) (int, string, string) {
 		return http.StatusForbidden, "error.403.title", "error.403"
 	case errors.Is(err, deadline.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "notif.notfound"
-	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden),
+	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden), errors.Is(err, intake.ErrForbidden),
 		errors.Is(err, quarterly.ErrForbidden):
 		return http.StatusForbidden, "error.403.title", "error.403"
 	case errors.Is(err, casefile.ErrConflict):

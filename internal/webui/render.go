@@ -43,6 +43,8 @@ type base struct {
 	// NavCases, NavAudit and NavUsers show the links to the pages the
 	// caller has a use for (the pages check again).
 	NavCases, NavAudit, NavUsers bool
+	// NavReports shows the report forms to reporters.
+	NavReports bool
 	// NavDeadlines and NavNotifications show the deadlines queue and the
 	// reminders to those who have them.
 	NavDeadlines, NavNotifications bool
@@ -215,6 +217,7 @@ func (p *pages) bareBase(c echo.Context) base {
 		for _, r := range []access.Role{access.Secretariat, access.Expert, access.Reporter, access.Editor} {
 			b.NavCases = b.NavCases || b.User.Has(r)
 		}
+		b.NavReports = b.User.Has(access.Reporter) && b.User.OrgID != 0
 		if p.Access != nil {
 			b.NavAudit = p.Access.CanSystem(b.User.Subject, access.AuditTrail, access.Read)
 			b.NavUsers = p.Access.CanSystem(b.User.Subject, access.Users, access.Manage)

@@ -96,6 +96,19 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/notifications", p.notificationList, s, in)
 	e.POST("/notifications/:id/read", p.notificationRead, s, in, csrf)
 
+	// Operators' report forms (reporters only): drafts, submissions,
+	// the timeline editor's and the judgement's htmx round trips.
+	e.GET("/report-forms", p.reportHome, s, in)
+	e.GET("/report-forms/new", p.reportNew, s, in)
+	e.POST("/report-forms/save", p.reportSave, s, in, csrf)
+	e.POST("/report-forms/confirm", p.reportConfirm, s, in, csrf)
+	e.POST("/report-forms/refresh", p.reportRefresh, s, in, csrf)
+	e.POST("/report-forms/judge", p.reportJudge, s, in, csrf)
+	e.GET("/report-forms/drafts/:id", p.reportDraft, s, in)
+	e.GET("/report-forms/drafts/:id/confirm", p.reportReview, s, in)
+	e.POST("/report-forms/drafts/:id/submit", p.reportSubmit, s, in, csrf)
+	e.GET("/report-forms/attachments/:id", p.reportAttachment, s, in)
+
 	e.GET("/audit", p.auditList, s, in)
 	e.GET("/audit/export.csv", p.auditExport, s, in)
 
