@@ -43,11 +43,11 @@ type base struct {
 	// NavCases, NavAudit and NavUsers show the links to the pages the
 	// caller has a use for (the pages check again).
 	NavCases, NavAudit, NavUsers bool
-	// NavReports shows the report forms to reporters.
-	NavReports bool
 	// NavDeadlines and NavNotifications show the deadlines queue and the
 	// reminders to those who have them.
 	NavDeadlines, NavNotifications bool
+	// NavReports shows the report forms to reporters.
+	NavReports bool
 }
 
 // T translates key.

@@ -89,12 +89,11 @@ func Register(e *echo.Echo, d Deps) error {
 	e.POST("/cases/:id/summary", p.summaryEdit, s, in, csrf)
 	e.POST("/cases/:id/summary/approve", p.summaryApprove, s, in, csrf)
 	e.POST("/cases/:id/notes", p.notesEdit, s, in, csrf)
-
-	// Deadlines: the secretariat's queue (a reporter sees its own), and a
-	// reporter's notifications of reminders.
-	e.GET("/deadlines", p.deadlineList, s, in)
-	e.GET("/notifications", p.notificationList, s, in)
-	e.POST("/notifications/:id/read", p.notificationRead, s, in, csrf)
+	// The secretariat's intake desk: validate, amendment flags, link, split.
+	e.POST("/cases/:id/validate", p.caseValidate, s, in, csrf)
+	e.POST("/cases/:id/flags/resolve", p.flagResolve, s, in, csrf)
+	e.POST("/cases/:id/links", p.caseLink, s, in, csrf)
+	e.POST("/cases/:id/split", p.caseSplit, s, in, csrf)
 
 	// Operators' report forms (reporters only): drafts, submissions,
 	// the timeline editor's and the judgement's htmx round trips.
@@ -108,6 +107,12 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/report-forms/drafts/:id/confirm", p.reportReview, s, in)
 	e.POST("/report-forms/drafts/:id/submit", p.reportSubmit, s, in, csrf)
 	e.GET("/report-forms/attachments/:id", p.reportAttachment, s, in)
+
+	// Deadlines: the secretariat's queue (a reporter sees its own), and a
+	// reporter's notifications of reminders.
+	e.GET("/deadlines", p.deadlineList, s, in)
+	e.GET("/notifications", p.notificationList, s, in)
+	e.POST("/notifications/:id/read", p.notificationRead, s, in, csrf)
 
 	e.GET("/audit", p.auditList, s, in)
 	e.GET("/audit/export.csv", p.auditExport, s, in)
