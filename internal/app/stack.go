@@ -54,6 +54,9 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
+	// Every submission, link and split recomputes the case's deadlines in
+	// its own transaction (and enqueues their reminders there).
+	portal.AfterWrite = append(portal.AfterWrite, deadlines.Sync)
 	quarterlies, err := quarterly.New(gdb, svc.access)
 	if err != nil {
 		return nil, err

@@ -204,3 +204,33 @@ func reportOf(t *testing.T, st *stacktest.Stack, caseID int64, seq int) int64 {
 	require.NoError(t, st.DB.Raw(`SELECT id FROM reports WHERE case_id = ? AND sequence = ?`, caseID, seq).Scan(&id).Error)
 	return id
 }
+
+// A serious accident's quick report opens its detailed-report deadline
+// (30 days after occurrence); the detailed report meets it.
+func TestSubmissionsKeepDeadlines(t *testing.T) {
+	st := stacktest.New(t)
+	status, got := st.Do(t, "kddi", "POST", "/api/v1/reports", quickBody("KDDI株式会社", "DL-1", "音声通話が利用できない。"))
+	require.Equal(t, 201, status, got)
+	var s struct {
+		CaseID int64 `json:"case_id"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(got), &s))
+	var due []struct {
+		Kind  string
+		DueAt string
+		Met   bool
+	}
+	require.NoError(t, st.DB.Raw(`SELECT kind, to_char(due_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI') AS due_at, met_at IS NOT NULL AS met
+		FROM deadlines WHERE case_id = ?`, s.CaseID).Scan(&due).Error)
+	require.Len(t, due, 1, "one deadline: the detailed report")
+	assert.Equal(t, "2025-03-06 00:00", due[0].DueAt, "the end of the 30th day after 2025-02-03 (JST)")
+	assert.False(t, due[0].Met)
+
+	status, got = st.Do(t, "kddi", "POST", "/api/v1/reports", detailedBody("KDDI株式会社", "DL-1", s.CaseID, ""))
+	require.Equal(t, 201, status, got)
+	require.NoError(t, st.DB.Raw(`SELECT kind, met_at IS NOT NULL AS met FROM deadlines WHERE case_id = ?`, s.CaseID).Scan(&due).Error)
+	require.Len(t, due, 1)
+	assert.True(t, due[0].Met, "the detailed report meets it")
+	status, got = st.Do(t, "secretariat", "GET", "/api/v1/deadlines", "")
+	require.Equal(t, 200, status, got)
+}
