@@ -169,3 +169,35 @@ func TestReportFormErrors(t *testing.T) {
 	errs = d.formErrors(&intake.InputError{Field: "kind", Code: "amend_first", Message: "…"})
 	assert.Equal(t, "There is no detailed report to amend yet: submit the detailed report first.", errs[0].Message)
 }
+
+// The keys the report pages build from codes are all in the catalogue:
+// a form, a verdict or a pick list never shows [rf.title.x] or a bare code.
+func TestReportFormKeys(t *testing.T) {
+	for _, k := range formKinds {
+		assert.True(t, hasMessage(formTitleKey(k)), k)
+		assert.True(t, hasMessage("rf.intro."+string(k)), k)
+		if k != formAmendment {
+			assert.True(t, hasMessage("rf.home.new."+string(k)), k)
+		}
+	}
+	for _, v := range []string{"serious", "quarterly", "none"} {
+		assert.True(t, hasMessage("rf.j."+v), v)
+	}
+	for _, k := range append(intake.SubmitKinds, intake.KindImport) {
+		assert.True(t, hasMessage("rkind."+string(k)), k)
+	}
+	for _, k := range []formKind{formDetailed, formAmendment} {
+		assert.True(t, hasMessage("rf.home.make."+string(k)), k)
+	}
+	for _, lang := range []string{langJA, langEN} {
+		d := &reportPage{base: base{Lang: lang}, Cat: catalogue(t), F: &reportForm{Kind: formDetailed, Values: url.Values{}}}
+		for _, src := range []string{"service", "unit", "cause", "archetype", "facility", "situation", "origin", "traffic", "status"} {
+			for _, o := range d.options("x", src) {
+				if lang == langEN && src == "unit" {
+					continue // people, lines, contracts: the code is the English word
+				}
+				assert.NotEqual(t, o.Value, o.Label, "%s %s: %s has no label", lang, src, o.Value)
+			}
+		}
+	}
+}
