@@ -472,3 +472,34 @@ func TestReportFormsAttachmentsAndBadInput(t *testing.T) {
 	assert.Contains(t, r.Body, `id="f-recovered-at-error">日時の形式が正しくありません`)
 	assert.Contains(t, r.Body, `href="#f-recovered-at">復旧日時</a>`)
 }
+
+func TestReportFormsQuarterlyAndInformation(t *testing.T) {
+	s := stacktest.New(t)
+	b := signedIn(t, s, "optage")
+	quarterly := url.Values{"form": {"quarterly"}, "ref": {"OPT-Q-1"}, "occurred_at": {"2025-05-01T10:00"},
+		"recovered_at": {"2025-05-01T11:10"}, "report.prefectures": {"osaka"},
+		"impacts[0].service": {"voice"}, "impacts[0].timeline[0].from": {"2025-05-01T10:00"},
+		"impacts[0].timeline[0].to": {"2025-05-01T11:10"}, "impacts[0].timeline[0].users": {"42000"},
+		"cause.class": {"equipment"}, "cause.archetype": {"hardware_failure"}, "report.equipment_type": {"switching"},
+		"summary": {"交換機の故障により大阪府で音声通話がつながりにくくなった。"}}
+	r := b.htmx("/report-forms/judge", quarterly)
+	assert.Contains(t, r.Body, `id="verdict">四半期報告<`, "≥30,000 users for 70 min: quarterly, not serious")
+	qid := b.file(quarterly)
+
+	info := url.Values{"form": {"information"}, "ref": {"OPT-I-1"}, "occurred_at": {"2025-05-02T21:00"},
+		"summary": {"一部地域でウェブサイトが閲覧しにくい事象があった。"}, "detail": {"DNSの応答遅延。30分で解消。"}}
+	page := b.get("/report-forms/new?form=information")
+	assert.NotContains(t, page.Body, `id="judgement"`, "information is not judged")
+	iid := b.file(info)
+
+	home := b.get("/report-forms")
+	assert.Regexp(t, `(?s)<tr id="case-`+strconv.FormatInt(qid, 10)+`">.*?第1版 四半期報告.*?</tr>`, home.Body)
+	assert.Regexp(t, `(?s)<tr id="case-`+strconv.FormatInt(iid, 10)+`">.*?障害情報.*?第1版 障害情報.*?</tr>`, home.Body)
+
+	b.get("/lang?to=en")
+	page = b.get("/report-forms/new?form=quarterly")
+	require.Equal(t, http.StatusOK, page.Status)
+	assert.Contains(t, page.Body, "<h1>Quarterly report (detailed form)")
+	assert.Contains(t, page.Body, "Cause class <span class=\"req\">required</span>")
+	assert.NotContains(t, page.Body, "[rf.")
+}
