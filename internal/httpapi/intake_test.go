@@ -92,7 +92,7 @@ func TestIntakeAPI(t *testing.T) {
 		{name: "another organisation named", login: "kddi", method: "POST", path: fixed("/api/v1/reports"),
 			body: fixed(quickBody("株式会社NTTドコモ", "API-3", "x")), status: 422, contains: []string{`"path":"operators[0].name"`}},
 		{name: "bad v1 names its path", login: "kddi", method: "POST", path: fixed("/api/v1/reports"),
-			body: fixed(strings.Replace(quickBody("KDDI株式会社", "API-4", "x"), `"to":"2025-02-03T09:30:00+09:00"`, `"to":"2025-02-03T07:00:00+09:00"`, 1)),
+			body:   fixed(strings.Replace(quickBody("KDDI株式会社", "API-4", "x"), `"to":"2025-02-03T09:30:00+09:00"`, `"to":"2025-02-03T07:00:00+09:00"`, 1)),
 			status: 422, contains: []string{`"path":"impacts[0].timeline[0].to"`}},
 		{name: "detailed report missing an item", login: "kddi", method: "POST", path: fixed("/api/v1/reports"),
 			body: func() string { return detailedBody("KDDI株式会社", "API-1", caseID, "development") }, status: 422, contains: []string{`"path":"report.development"`}},
@@ -101,7 +101,7 @@ func TestIntakeAPI(t *testing.T) {
 		{name: "detailed report", login: "kddi", method: "POST", path: fixed("/api/v1/reports"),
 			body: func() string { return detailedBody("KDDI株式会社", "API-1", caseID, "") }, status: 201,
 			contains: []string{`"sequence":2`, `"kind":"detailed"`},
-			then: func(b string) { assert.Equal(t, caseID, id(b, "case_id"), "one case") }},
+			then:     func(b string) { assert.Equal(t, caseID, id(b, "case_id"), "one case") }},
 		{name: "the secretariat sees one case with both reports", login: "secretariat", method: "GET", path: func() string { return fmt.Sprintf("/api/v1/cases/%d", caseID) },
 			status: 200, contains: []string{`"kind":"quick"`, `"kind":"detailed"`, `"sequence":2`}},
 		{name: "catalogue", login: "kddi", method: "GET", path: fixed("/api/v1/intake/catalogue"), status: 200,
@@ -162,7 +162,9 @@ func TestIntakeAPI(t *testing.T) {
 				assert.NotContains(t, b, `"kind":"detailed"`)
 			}},
 		{name: "the provider sees its own reports only", login: "kddi", method: "GET", path: func() string { return fmt.Sprintf("/api/v1/cases/%d", caseID) },
-			status: 200, then: func(b string) { assert.Equal(t, 3, strings.Count(b, `"sequence":`), "quick, detailed, amendment: %s", b) }},
+			status: 200, then: func(b string) {
+				assert.Equal(t, 3, strings.Count(b, `"sequence":`), "quick, detailed, amendment: %s", b)
+			}},
 		{name: "the linked case is listed as the joint one", login: "docomo", method: "GET", path: fixed("/api/v1/cases?limit=200"),
 			status: 200, then: func(b string) {
 				assert.Contains(t, b, fmt.Sprintf(`"id":%d,`, caseID))

@@ -24,7 +24,9 @@ func submitQuick(t *testing.T, st *stacktest.Stack, login, org, ref string) int6
 	"report":{"status":"recovered"}}}`, ref, org)
 	status, got := st.Do(t, login, "POST", "/api/v1/reports", body)
 	require.Equal(t, 201, status, got)
-	var s struct{ CaseID int64 `json:"case_id"` }
+	var s struct {
+		CaseID int64 `json:"case_id"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(got), &s))
 	return s.CaseID
 }
