@@ -22,22 +22,34 @@ func TestDeadlinesCommand(t *testing.T) {
 	st.AddCase(t, stacktest.SeriousAccident("T-SOON", "株式会社NTTドコモ", now.AddDate(0, 0, -25)),
 		stacktest.Report{Kind: "quick", Org: "株式会社NTTドコモ", At: now.AddDate(0, 0, -25)})
 
-	all := decode[[]map[string]any](t, stacktest.Run(t, st.DBURL, "deadlines"))
+	all := testRefs(decode[[]map[string]any](t, stacktest.Run(t, st.DBURL, "deadlines")))
 	require.Len(t, all, 2)
 	assert.Equal(t, "T-LATE", all[0]["ref"], "most urgent first")
 	assert.Equal(t, float64(-5), all[0]["days_left"])
 	assert.Equal(t, float64(120), all[0]["minutes_to_first_report"])
 	assert.Equal(t, "T-SOON", all[1]["ref"])
-	overdue := decode[[]map[string]any](t, stacktest.Run(t, st.DBURL, "deadlines", "--overdue"))
+	overdue := testRefs(decode[[]map[string]any](t, stacktest.Run(t, st.DBURL, "deadlines", "--overdue")))
 	require.Len(t, overdue, 1)
 	assert.Equal(t, "KDDI株式会社", overdue[0]["organisation"])
-	assert.Len(t, decode[[]map[string]any](t, stacktest.Run(t, st.DBURL, "deadlines", "--within", "1")), 1)
+	assert.Len(t, testRefs(decode[[]map[string]any](t, stacktest.Run(t, st.DBURL, "deadlines", "--within", "1"))), 1)
 
 	var out, errOut bytes.Buffer
 	err := app.Run(context.Background(), []string{"deadlines", "--within", "400"}, stacktest.Env(st.DBURL), strings.NewReader(""), &out, &errOut)
 	require.Error(t, err)
 	assert.Equal(t, 2, app.ExitCode(err))
 	assert.Contains(t, err.Error(), "--within")
+}
+
+// testRefs keeps the queue entries of this test's cases (refs T-…), not
+// the demo's reports.
+func testRefs(rows []map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, r := range rows {
+		if ref, _ := r["ref"].(string); strings.HasPrefix(ref, "T-") {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func TestUserCreateTakesAnEmail(t *testing.T) {

@@ -100,7 +100,10 @@ func (a *app) seed(ctx context.Context, s *services) error {
 	if err != nil {
 		return err
 	}
-	return seedDecisions(ctx, s, sec.Subject)
+	if err := seedDecisions(ctx, s, sec.Subject); err != nil {
+		return err
+	}
+	return a.seedIntake(ctx, s)
 }
 
 // caseByRef finds a demo case by its ref.

@@ -44,19 +44,14 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
-	forms, err := intake.LoadCatalogue(configs.FS)
-	if err != nil {
-		return nil, err
-	}
-	portal := &intake.Portal{DB: gdb, Access: svc.access, Catalogue: forms, Rules: cat, Log: log,
-		MaxAttachment: cfg.Intake.MaxAttachmentBytes}
 	deadlines, err := newDeadlines(gdb, cfg, cat, svc.access, log)
 	if err != nil {
 		return nil, err
 	}
-	// Every submission, link and split recomputes the case's deadlines in
-	// its own transaction (and enqueues their reminders there).
-	portal.AfterWrite = append(portal.AfterWrite, deadlines.Sync)
+	portal, err := newPortal(gdb, cfg, cat, svc.access, deadlines, log)
+	if err != nil {
+		return nil, err
+	}
 	quarterlies, err := quarterly.New(gdb, svc.access)
 	if err != nil {
 		return nil, err
@@ -69,4 +64,16 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 		return nil, err
 	}
 	return &Stack{Deadlines: deadlines, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+}
+
+// newPortal is the reporting portal. Every submission, link and split
+// recomputes the case's deadlines in its own transaction (and enqueues
+// their reminders there).
+func newPortal(gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, ac *access.Control, deadlines *deadline.Service, log *slog.Logger) (*intake.Portal, error) {
+	forms, err := intake.LoadCatalogue(configs.FS)
+	if err != nil {
+		return nil, err
+	}
+	return &intake.Portal{DB: gdb, Access: ac, Catalogue: forms, Rules: cat, Log: log,
+		MaxAttachment: cfg.Intake.MaxAttachmentBytes, AfterWrite: []func(context.Context, *gorm.DB, int64) error{deadlines.Sync}}, nil
 }
