@@ -99,7 +99,8 @@ func TestBrowserQuickThenDetailedReport(t *testing.T) {
 	assert.Contains(t, c.text(op, "dl.summary-list"), jpdate.Wareki(occurred)+" 09:00", "dates in 和暦 with the Western year")
 	require.EqualValues(t, 200, c.submit(op, "#rf-submit"))
 	assert.Contains(t, c.text(op, "main .flash"), "報告を提出しました。")
-	caseID := run(t, op, chromedp.Evaluate[string](`document.querySelector('a[id^="make-"]').id.slice(5)`))
+	caseID := run(t, op, chromedp.Evaluate[string](fmt.Sprintf(
+		`[...document.querySelectorAll('#own-cases tr[id^="case-"]')].find(tr => tr.textContent.includes(%s)).id.slice(5)`, js(ref))))
 	row := c.text(op, "#case-"+caseID)
 	assert.Contains(t, row, "第1版 一報")
 

@@ -219,7 +219,7 @@ func TestReportFormsQuickThenDetailed(t *testing.T) {
 	assert.Contains(t, row, "第1版 一報")
 	assert.Contains(t, row, "第2版 詳細な報告")
 	assert.Contains(t, row, "訂正報告を作成", "after the detailed report, amendments")
-	assert.NotContains(t, home.Body, `<tr id="draft-`, "submitted drafts leave the list")
+	assert.NotContains(t, home.Body, `<tr id="draft-`+draft+`">`, "a submitted draft leaves the list")
 
 	// The amendment starts from the detailed report, personal items included.
 	r = b.get(fmt.Sprintf("/report-forms/new?form=amendment&case=%d", caseID))
