@@ -232,15 +232,7 @@ func (cat *Catalogue) complete(c *caseformat.Case, it *Items) {
 	if it == nil {
 		return
 	}
-	if c.Area == "" && len(it.Prefectures) > 0 {
-		names := make([]string, 0, len(it.Prefectures))
-		for _, p := range it.Prefectures {
-			if i := slices.IndexFunc(cat.Prefectures, func(ch Choice) bool { return ch.ID == p }); i >= 0 {
-				names = append(names, cat.Prefectures[i].JA)
-			}
-		}
-		c.Area = strings.Join(names, "、")
-	}
+	cat.fillArea(c, it)
 	if c.Detail == "" {
 		var parts []string
 		for _, s := range []struct{ head, text string }{
@@ -269,4 +261,19 @@ func (cat *Catalogue) complete(c *caseformat.Case, it *Items) {
 		c.Extra = caseformat.Extra{}
 	}
 	c.Extra["report"] = raw
+}
+
+// fillArea gives a case without an area the names of the prefectures its
+// report picked: the pick list is the structured form of v1's free-text area.
+func (cat *Catalogue) fillArea(c *caseformat.Case, it *Items) {
+	if it == nil || c.Area != "" || len(it.Prefectures) == 0 {
+		return
+	}
+	names := make([]string, 0, len(it.Prefectures))
+	for _, p := range it.Prefectures {
+		if i := slices.IndexFunc(cat.Prefectures, func(ch Choice) bool { return ch.ID == p }); i >= 0 {
+			names = append(names, cat.Prefectures[i].JA)
+		}
+	}
+	c.Area = strings.Join(names, "、")
 }

@@ -349,3 +349,17 @@ func TestReportsAreImmutable(t *testing.T) {
 	}
 	assert.NoError(t, d.db.Exec(`UPDATE reports SET case_id = case_id WHERE id = ?`, q.ReportID).Error)
 }
+
+// The prefectures picked on a form are the case's area when the report
+// gives no area text.
+func TestPrefecturesAreTheArea(t *testing.T) {
+	d := newDesk(t)
+	items := detailedItems()
+	items["prefectures"] = []any{"osaka", "hyogo"}
+	body := detailed("KDDI株式会社", "K-AREA", map[string]any{"report": items, "area": nil})
+	s, err := d.p.Submit(context.Background(), d.kddi, intake.SubmitRequest{Kind: intake.KindDetailed, Body: body})
+	require.NoError(t, err)
+	var area string
+	require.NoError(t, d.db.Raw(`SELECT area FROM cases WHERE id = ?`, s.CaseID).Scan(&area).Error)
+	assert.Equal(t, "大阪府、兵庫県", area)
+}

@@ -134,6 +134,7 @@ func (p *Portal) decode(ctx context.Context, org int64, kind ReportKind, body []
 	if errors.As(err, &errs) {
 		return c, nil, errs
 	}
+	p.Catalogue.fillArea(&c, items)
 	p.Catalogue.check(kind, c, items, &errs)
 	for i, op := range c.Operators {
 		o, err := casestore.FindOrganisation(p.DB.WithContext(ctx), op.Name)
