@@ -52,8 +52,11 @@ func TestDeadlinesPage(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, r.Status)
 		assert.Contains(t, r.Body, "日数は1から366までの数字で指定してください。")
 
+		// The demo's own reports may owe some too: the home page counts
+		// what the queue lists as overdue.
+		overdueRows := strings.Count(overdue, `<tr class="overdue">`)
 		home := b.get("/home")
-		assert.Contains(t, home.Body, "期限超過の報告 1 件")
+		assert.Contains(t, home.Body, fmt.Sprintf("期限超過の報告 %d 件", overdueRows))
 	})
 
 	t.Run("in English, ISO dates", func(t *testing.T) {
