@@ -3,8 +3,10 @@ package webui_test
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,4 +81,76 @@ func TestIntakeDesk(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
 	r = docomo.get(page)
 	assert.Equal(t, http.StatusNotFound, r.Status, "split out again: KDDI's case is not docomo's")
+}
+
+// The secretariat edits the validated copy in the operators' detailed
+// form: prefilled from the case, saved as the next version, and a stale
+// save shows what changed.
+func TestWorkingCopyEdit(t *testing.T) {
+	st := stacktest.New(t)
+	id := submitQuick(t, st, "kddi", "KDDI株式会社", "EDIT-1")
+	sec := signedIn(t, st, "secretariat")
+	page := fmt.Sprintf("/cases/%d/edit", id)
+	r := sec.get(page)
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	assert.Contains(t, r.Body, "データ通信が利用しづらい状況。", "prefilled from the working copy")
+	assert.Contains(t, r.Body, fmt.Sprintf(`action="/cases/%d/edit"`, id))
+	assert.NotContains(t, r.Body, "report.facility_manager", "personal data is not in the working copy")
+	form := formValues(r.Body)
+	form.Set("summary", "事務局が整えた概要。")
+	stale := url.Values{}
+	for k, v := range form {
+		stale[k] = v
+	}
+	r = sec.post(page, form, "auto")
+	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+	r = sec.get(r.Location)
+	assert.Contains(t, r.Body, "検証用コピーを保存しました")
+	assert.Contains(t, r.Body, "事務局が整えた概要。")
+
+	stale.Set("summary", "古い版からの保存")
+	r = sec.post(page, stale, "auto")
+	assert.Equal(t, http.StatusConflict, r.Status)
+	assert.Contains(t, r.Body, "事務局が整えた概要。", "the change made since is listed")
+
+	kddi := signedIn(t, st, "kddi")
+	assert.Equal(t, http.StatusForbidden, kddi.get(page).Status)
+	assert.Equal(t, http.StatusNotFound, signedIn(t, st, "optage").get(page).Status)
+}
+
+var (
+	inputRE    = regexp.MustCompile(`<input [^>]*>`)
+	textareaRE = regexp.MustCompile(`(?s)<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>`)
+	selectRE   = regexp.MustCompile(`(?s)<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>`)
+	attrRE     = regexp.MustCompile(`(\w+)="([^"]*)"`)
+	selectedRE = regexp.MustCompile(`<option value="([^"]*)"[^>]*selected`)
+)
+
+// formValues is what a browser would post from the page's form as loaded:
+// text inputs, checked boxes and radios, text areas and selected options.
+func formValues(page string) url.Values {
+	out := url.Values{}
+	for _, tag := range inputRE.FindAllString(page, -1) {
+		a := map[string]string{}
+		for _, m := range attrRE.FindAllStringSubmatch(tag, -1) {
+			a[m[1]] = html.UnescapeString(m[2])
+		}
+		name := a["name"]
+		if name == "" || name == "_csrf" || a["type"] == "file" {
+			continue
+		}
+		if (a["type"] == "checkbox" || a["type"] == "radio") && !strings.Contains(tag, " checked") {
+			continue
+		}
+		out.Add(name, a["value"])
+	}
+	for _, m := range textareaRE.FindAllStringSubmatch(page, -1) {
+		out.Set(m[1], html.UnescapeString(strings.TrimPrefix(m[2], "\n")))
+	}
+	for _, m := range selectRE.FindAllStringSubmatch(page, -1) {
+		if sel := selectedRE.FindStringSubmatch(m[2]); sel != nil {
+			out.Set(m[1], html.UnescapeString(sel[1]))
+		}
+	}
+	return out
 }

@@ -55,7 +55,7 @@ type nearMissVerdict struct {
 // reportJudge answers the judgement panel's htmx round trip: the form's
 // fields in, the verdict fragment out. Nothing is saved.
 func (p *pages) reportJudge(c echo.Context) error {
-	if err := mayReport(c); err != nil {
+	if err := mayFill(c); err != nil {
 		return err
 	}
 	values, err := c.FormParams()
@@ -77,7 +77,13 @@ func (p *pages) judge(d *reportPage) *judgement {
 	if f.CaseKind == caseformat.KindInformation {
 		return nil
 	}
-	doc := f.doc(d.org)
+	org := d.org
+	if org == "" {
+		// The secretariat's edit of a case without operator context: the
+		// operator decides nothing in a verdict.
+		org = "—"
+	}
+	doc := f.doc(org)
 	for _, pr := range f.problems {
 		if judged(pr.Path) {
 			j.Problems = append(j.Problems, formError{Path: pr.Path, Field: pr.Path, ID: fieldID(pr.Path), Label: d.fieldLabel(pr.Path), Message: d.T(pr.Key)})

@@ -17,7 +17,7 @@ var refreshParts = map[string]string{"impacts": "rf-impacts", "nearmiss": "rf-ne
 // the part in and asks the judgement again; without htmx the whole form
 // comes back. Nothing is saved.
 func (p *pages) reportRefresh(c echo.Context) error {
-	if err := mayReport(c); err != nil {
+	if err := mayFill(c); err != nil {
 		return err
 	}
 	tmpl, ok := refreshParts[c.QueryParam("part")]

@@ -40,6 +40,9 @@ type reportPage struct {
 	Submitted bool
 	// Confirm shows the confirmation step instead of the form.
 	Confirm bool
+	// EditCase is the case whose validated copy the secretariat edits in
+	// this form (0: an operator's report).
+	EditCase int64
 	// org is the reporter's organisation, the operator of the report.
 	org string
 }
@@ -568,6 +571,16 @@ func mayReport(c echo.Context) error {
 		return errForbidden
 	}
 	return nil
+}
+
+// mayFill lets through those who fill report forms: reporters, and the
+// secretariat editing a case's validated copy in the same form. The
+// timeline editor and the judgement save nothing and show nothing stored.
+func mayFill(c echo.Context) error {
+	if u := user(c); u != nil && u.Has(access.Secretariat) {
+		return nil
+	}
+	return mayReport(c)
 }
 
 // reportPage is the page of form f for the caller.

@@ -90,6 +90,8 @@ func Register(e *echo.Echo, d Deps) error {
 	e.POST("/cases/:id/summary/approve", p.summaryApprove, s, in, csrf)
 	e.POST("/cases/:id/notes", p.notesEdit, s, in, csrf)
 	// The secretariat's intake desk: validate, amendment flags, link, split.
+	e.GET("/cases/:id/edit", p.caseEdit, s, in)
+	e.POST("/cases/:id/edit", p.caseEditSave, s, in, csrf)
 	e.POST("/cases/:id/validate", p.caseValidate, s, in, csrf)
 	e.POST("/cases/:id/flags/resolve", p.flagResolve, s, in, csrf)
 	e.POST("/cases/:id/links", p.caseLink, s, in, csrf)
