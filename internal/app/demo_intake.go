@@ -61,7 +61,7 @@ func (a *app) seedIntake(ctx context.Context, s *services) error {
 	}
 	detailedItems := map[string]any{"status": "recovered", "prefectures": []string{"osaka"},
 		"equipment_type": "mobile_core", "equipment_outline": "加入者データベース（二重化構成）",
-		"development": "メンテナンス作業後、加入者データベースの応答が遅延し、音声・データ通信が断続的に利用しづらくなった。",
+		"development":      "メンテナンス作業後、加入者データベースの応答が遅延し、音声・データ通信が断続的に利用しづらくなった。",
 		"recovery_actions": "作業前の設定に切り戻し、順次トラヒック制御を解除して復旧した。",
 		"user_notices":     []string{"website", "sns"}, "facility_manager": "（デモ）設備統括 一郎", "chief_engineer": "（デモ）主任 花子",
 		"chief_engineer_licence": "transmission_switching",
