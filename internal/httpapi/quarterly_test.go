@@ -56,7 +56,7 @@ const qHead = "organisation,fiscal_year,quarter,form,equipment_type,prefecture,c
 var kddiFile = qHead +
 	",2024,1,simple,base_station,tokyo,12,,,,,,,,,\n" +
 	",2024,1,simple,dslam,osaka,2,,,,,,,,,\n" +
-	"KDDI,2024,1,detailed,switch,nationwide,,K-1,2024-05-01 10:00,2024-05-01 12:30,voice,35000,,equipment,software_bug,交換機の不具合\n"
+	"KDDI,2024,1,detailed,switching,nationwide,,K-1,2024-05-01 10:00,2024-05-01 12:30,voice,35000,,equipment,software_bug,交換機の不具合\n"
 
 func TestQuarterlyAPI(t *testing.T) {
 	s := stacktest.New(t)

@@ -14,6 +14,10 @@ type Choice struct {
 	ID string `yaml:"id" json:"id"`
 	JA string `yaml:"ja" json:"ja"`
 	EN string `yaml:"en" json:"en"`
+	// Code is a prefecture's JIS X 0401 number; Simple marks equipment the
+	// quarterly simple form counts (both from codes.yaml).
+	Code   string `yaml:"code" json:"code,omitempty"`
+	Simple bool   `yaml:"simple" json:"-"`
 }
 
 // Label is the choice's label in lang ("ja" or "en").
@@ -42,8 +46,9 @@ type Archetype struct {
 	Aspects []Aspect `yaml:"aspects" json:"aspects"`
 }
 
-// Catalogue is the pick lists of the report forms (configs/intake.yaml) and
-// the proportional-reporting table (configs/proportional.yaml).
+// Catalogue is the pick lists of the report forms (configs/codes.yaml,
+// shared with the quarterly reports, and configs/intake.yaml) and the
+// proportional-reporting table (configs/proportional.yaml).
 type Catalogue struct {
 	Prefectures    []Choice `yaml:"prefectures" json:"prefectures"`
 	EquipmentTypes []Choice `yaml:"equipment_types" json:"equipment_types"`
@@ -54,14 +59,22 @@ type Catalogue struct {
 	Archetypes          []Archetype `json:"archetypes"`
 }
 
-// LoadCatalogue reads intake.yaml and proportional.yaml from fsys and
+// LoadCatalogue reads codes.yaml, intake.yaml and proportional.yaml from fsys and
 // checks them: ids unique and non-empty, labels in both languages, weights
 // thick or thin, at least one thick aspect per archetype.
 func LoadCatalogue(fsys fs.FS) (*Catalogue, error) {
 	var c Catalogue
+	var codes struct {
+		Prefectures    []Choice `yaml:"prefectures"`
+		EquipmentTypes []Choice `yaml:"equipment_types"`
+	}
+	if err := decodeYAML(fsys, "codes.yaml", &codes); err != nil {
+		return nil, err
+	}
 	if err := decodeYAML(fsys, "intake.yaml", &c); err != nil {
 		return nil, err
 	}
+	c.Prefectures, c.EquipmentTypes = codes.Prefectures, codes.EquipmentTypes
 	var p struct {
 		Version    string      `yaml:"version"`
 		Archetypes []Archetype `yaml:"archetypes"`
@@ -90,8 +103,8 @@ func LoadCatalogue(fsys fs.FS) (*Catalogue, error) {
 			seen[ch.ID] = true
 		}
 	}
-	check("intake.yaml", "prefectures", c.Prefectures)
-	check("intake.yaml", "equipment_types", c.EquipmentTypes)
+	check("codes.yaml", "prefectures", c.Prefectures)
+	check("codes.yaml", "equipment_types", c.EquipmentTypes)
 	check("intake.yaml", "user_notices", c.UserNotices)
 	check("intake.yaml", "licence_classes", c.LicenceClasses)
 	if p.Version == "" {

@@ -164,7 +164,7 @@ func normKey(s string) string {
 }
 
 var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
-	data, err := configs.FS.ReadFile("quarterly.yaml")
+	data, err := catalogYAML()
 	if err != nil {
 		return nil, err
 	}
@@ -173,3 +173,18 @@ var defaultCatalog = sync.OnceValues(func() (*Catalog, error) {
 
 // DefaultCatalog is configs/quarterly.yaml as built into the binary.
 func DefaultCatalog() (*Catalog, error) { return defaultCatalog() }
+
+// catalogYAML is codes.yaml (equipment types and prefectures, shared with
+// the report forms) and quarterly.yaml as one document: two mappings with
+// distinct keys, so their texts concatenate into one.
+func catalogYAML() ([]byte, error) {
+	codes, err := configs.FS.ReadFile("codes.yaml")
+	if err != nil {
+		return nil, err
+	}
+	own, err := configs.FS.ReadFile("quarterly.yaml")
+	if err != nil {
+		return nil, err
+	}
+	return append(append(codes, '\n'), own...), nil
+}

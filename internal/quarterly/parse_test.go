@@ -44,7 +44,7 @@ func where(errs Errors) []string {
 const goodCSV = "\ufeff事業者名,年度,四半期,様式,設備の種類,都道府県,件数,事故の整理番号,発生日時,復旧日時,役務,影響利用者数,継続時間(分),発生原因の区分,発生原因の類型,概要\r\n" +
 	"KDDI,2024,1,簡易様式,基地局,東京都,12,,,,,,,,,\r\n" +
 	",令和6年度,Q2,simple,dslam,13,\"1,204\",,,,,,,,,\r\n" +
-	"KDDI,2024,1,detailed,switch,全国,,A-001,2024-05-01 13:45,2024/05/01 16:15,voice,45000,,equipment,software_bug,\"交換機の不具合\n再起動で復旧\"\r\n" +
+	"KDDI,2024,1,detailed,switching,全国,,A-001,2024-05-01 13:45,2024/05/01 16:15,voice,45000,,equipment,software_bug,\"交換機の不具合\n再起動で復旧\"\r\n" +
 	",,,,,,,,,,,,,,,\r\n"
 
 func TestCSVWithBOMJapaneseHeadersAndLabels(t *testing.T) {
@@ -80,9 +80,9 @@ func TestCSVErrorsNameRowAndColumn(t *testing.T) {
 	csv := "organisation,fiscal_year,quarter,form,equipment_type,prefecture,count,ref,occurred_at,recovered_at,service,users,duration_minutes,cause_class,cause_archetype,summary\n" +
 		"KDDI,2024,1,simple,base_station,tokyo,3,,,,,,,,,\n" + // row 2: fine
 		"KDDI,2024,1,simple,base_station,大阪,3,,,,,,,,,\n" + // row 3: prefecture
-		"KDDI,2024,5,simple,switch,osaka,-1,X,,,,,,,,\n" + // row 4: quarter, equipment, count, ref
-		"KDDI,2024,2,detailed,switch,osaka,,B-1,2024-05-01 10:00,2024-05-01 09:00,voice,abc,,equipment,,\n" + // row 5
-		"KDDI,2025,2,detailed,switch,osaka,,B-2,2025-07-01 10:00,2025-07-01 12:00,voice,1,200,equipment,unknown,\n" + // row 6
+		"KDDI,2024,5,simple,switching,osaka,-1,X,,,,,,,,\n" + // row 4: quarter, equipment, count, ref
+		"KDDI,2024,2,detailed,switching,osaka,,B-1,2024-05-01 10:00,2024-05-01 09:00,voice,abc,,equipment,,\n" + // row 5
+		"KDDI,2025,2,detailed,switching,osaka,,B-2,2025-07-01 10:00,2025-07-01 12:00,voice,1,200,equipment,unknown,\n" + // row 6
 		"KDDI,2024,2,detailed,server,osaka,,B-3,2024-07-01 10:00,2024-07-01 12:00,sms,1,200,equipment,unknown,\n" // row 7
 	_, errs := parse(t, []byte(csv))
 	assert.Equal(t, []string{
@@ -182,8 +182,8 @@ func TestXLSX(t *testing.T) {
 		head,
 		{"ＫＤＤＩ", 2024, 3, "簡易様式", "遠隔収容装置", "沖縄県", 7},
 		{},
-		{"KDDI", 2024, 3, "詳細様式", "伝送路設備", "北海道", nil, "X-9", occurred, "2024-10-03 11:00", "インターネット接続サービス", 31000, nil, "外的要因", "自然災害", "台風"},
-		{"KDDI", 2024, 3, "詳細様式", "伝送路設備", "北海道", nil, "X-10", "yesterday", "2024-10-03 11:00", "インターネット接続サービス", 31000, nil, "外的要因", "自然災害"},
+		{"KDDI", 2024, 3, "詳細様式", "伝送設備", "北海道", nil, "X-9", occurred, "2024-10-03 11:00", "インターネット接続サービス", 31000, nil, "外的要因", "自然災害", "台風"},
+		{"KDDI", 2024, 3, "詳細様式", "伝送設備", "北海道", nil, "X-10", "yesterday", "2024-10-03 11:00", "インターネット接続サービス", 31000, nil, "外的要因", "自然災害"},
 	})
 	assert.Equal(t, FormatXLSX, DetectFormat(data))
 	rows, errs := parse(t, data)

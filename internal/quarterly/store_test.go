@@ -78,7 +78,7 @@ var secretariatFile = head +
 	"KDDI,2024,1,simple,base_station,osaka,3,,,,,,,,,\n" +
 	"KDDI株式会社,2024,2,simple,dslam,nationwide,1,,,,,,,,,\n" +
 	"ドコモ,2024,1,simple,base_station,tokyo,40,,,,,,,,,\n" +
-	"KDDI,2024,1,detailed,switch,tokyo,,K-1,2024-05-01 10:00,2024-05-01 12:30,voice,35000,,equipment,software_bug,交換機のソフトウェア不具合\n"
+	"KDDI,2024,1,detailed,switching,tokyo,,K-1,2024-05-01 10:00,2024-05-01 12:30,voice,35000,,equipment,software_bug,交換機のソフトウェア不具合\n"
 
 func TestUploadTwiceAddsNothingAndCorrectionsUpdate(t *testing.T) {
 	f := newFixture(t)

@@ -31,7 +31,7 @@ var (
 	fyText        = strconv.Itoa(lastFY)
 	quarterlyGood = quarterlyHead +
 		"," + fyText + ",1,simple,base_station,tokyo,12,,,,,,,,,\n" +
-		"," + fyText + ",1,detailed,switch,nationwide,,K-1," + fyText + "-05-01 10:00," + fyText + "-05-01 12:30,voice,35000,,equipment,software_bug,交換機の不具合\n"
+		"," + fyText + ",1,detailed,switching,nationwide,,K-1," + fyText + "-05-01 10:00," + fyText + "-05-01 12:30,voice,35000,,equipment,software_bug,交換機の不具合\n"
 	quarterlyBad = quarterlyGood + "," + fyText + ",1,simple,dslam,大坂府,1,,,,,,,,,\n"
 )
 
