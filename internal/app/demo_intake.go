@@ -9,6 +9,7 @@ import (
 	"kensho/internal/access"
 	"kensho/internal/intake"
 	"kensho/internal/jpdate"
+	"kensho/internal/quarterly"
 )
 
 // seedIntake files demo reports through the portal, as operators would, so
@@ -26,7 +27,11 @@ func (a *app) seedIntake(ctx context.Context, s *services) error {
 	if err != nil {
 		return err
 	}
-	portal, err := newPortal(s.db, a.cfg, cat, s.access, deadlines, a.log)
+	quarterlies, err := quarterly.New(s.db, s.access)
+	if err != nil {
+		return err
+	}
+	portal, err := newPortal(s.db, a.cfg, cat, s.access, deadlines, quarterlies, a.log)
 	if err != nil {
 		return err
 	}

@@ -48,11 +48,11 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
-	portal, err := newPortal(gdb, cfg, cat, svc.access, deadlines, log)
+	quarterlies, err := quarterly.New(gdb, svc.access)
 	if err != nil {
 		return nil, err
 	}
-	quarterlies, err := quarterly.New(gdb, svc.access)
+	portal, err := newPortal(gdb, cfg, cat, svc.access, deadlines, quarterlies, log)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +68,15 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 
 // newPortal is the reporting portal. Every submission, link and split
 // recomputes the case's deadlines in its own transaction (and enqueues
-// their reminders there).
-func newPortal(gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, ac *access.Control, deadlines *deadline.Service, log *slog.Logger) (*intake.Portal, error) {
+// their reminders there), and a quarterly report filed through the form
+// becomes its quarter's detailed-form row in the same transaction.
+func newPortal(gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, ac *access.Control, deadlines *deadline.Service,
+	quarterlies *quarterly.Service, log *slog.Logger) (*intake.Portal, error) {
 	forms, err := intake.LoadCatalogue(configs.FS)
 	if err != nil {
 		return nil, err
 	}
 	return &intake.Portal{DB: gdb, Access: ac, Catalogue: forms, Rules: cat, Log: log,
-		MaxAttachment: cfg.Intake.MaxAttachmentBytes, AfterWrite: []func(context.Context, *gorm.DB, int64) error{deadlines.Sync}}, nil
+		MaxAttachment: cfg.Intake.MaxAttachmentBytes,
+		AfterWrite:    []func(context.Context, *gorm.DB, int64) error{deadlines.Sync, quarterlies.RecordReport}}, nil
 }

@@ -236,3 +236,25 @@ func TestSubmissionsKeepDeadlines(t *testing.T) {
 	status, got = st.Do(t, "secretariat", "GET", "/api/v1/deadlines", "")
 	require.Equal(t, 200, status, got)
 }
+
+// A quarterly report filed through the per-accident form is its quarter's
+// detailed-form row too: listed with the uploaded ones, keyed by the ref.
+func TestQuarterlyReportBecomesARow(t *testing.T) {
+	st := stacktest.New(t)
+	body := `{"kind":"quarterly_detailed","case":{"ref":"Q-FORM-1","kind":"accident","operators":[{"name":"KDDI株式会社"}],
+	"occurred_at":"2025-05-10T10:00:00+09:00","recovered_at":"2025-05-10T12:30:00+09:00","summary":"伝送路の故障によりデータ通信が停止した。",
+	"impacts":[{"service":"internet_access","peak_users":12000,"timeline":[{"from":"2025-05-10T10:00:00+09:00","to":"2025-05-10T12:30:00+09:00","users":12000}]}],
+	"cause":{"class":"equipment","archetype":"hardware_failure","text":"伝送装置の故障"},
+	"report":{"equipment_type":"transmission","prefectures":["miyagi"]}}}`
+	status, got := st.Do(t, "kddi", "POST", "/api/v1/reports", body)
+	require.Equal(t, 201, status, got)
+	status, got = st.Do(t, "kddi", "GET", "/api/v1/quarterly/rows?fiscal_year=2025&quarter=1", "")
+	require.Equal(t, 200, status, got)
+	for _, want := range []string{`"key":"Q-FORM-1"`, `"form":"detailed"`, `"equipment_type":"transmission"`, `"prefecture":"miyagi"`,
+		`"service":"internet_access"`, `"users":12000`, `"duration_minutes":150`, `"report_id":`} {
+		assert.Contains(t, got, want)
+	}
+	status, got = st.Do(t, "docomo", "GET", "/api/v1/quarterly/rows?fiscal_year=2025&quarter=1", "")
+	require.Equal(t, 200, status, got)
+	assert.NotContains(t, got, "Q-FORM-1", "another organisation's quarterly rows")
+}

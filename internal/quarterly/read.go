@@ -55,7 +55,10 @@ type StoredRow struct {
 	CauseClass      *string    `json:"cause_class,omitempty"`
 	CauseArchetype  *string    `json:"cause_archetype,omitempty"`
 	Summary         string     `json:"summary,omitempty"`
-	UploadID        int64      `json:"upload_id"`
+	// UploadID is the upload that last set the row; ReportID the report
+	// filed through the per-accident form it came from (one at least).
+	UploadID int64 `json:"upload_id,omitempty"`
+	ReportID int64 `json:"report_id,omitempty"`
 }
 
 // Page is one page of rows, oldest first.
@@ -131,7 +134,8 @@ func (s *Service) Rows(ctx context.Context, c Caller, q Query) (*Page, error) {
 	var rows []StoredRow
 	err = db.Raw(`SELECT r.id, r.organisation_id, o.name AS organisation, r.fiscal_year, r.quarter, r.form, r.key,
 			r.equipment_type, r.prefecture, r.count, r.occurred_at, r.recovered_at, r.service, r.users,
-			r.duration_minutes, r.cause_class, r.cause_archetype, r.summary, r.upload_id
+			r.duration_minutes, r.cause_class, r.cause_archetype, r.summary,
+			coalesce(r.upload_id, 0) AS upload_id, coalesce(r.report_id, 0) AS report_id
 		FROM quarterly_rows r JOIN organisations o ON o.id = r.organisation_id
 		WHERE `+where+` AND r.organisation_id IN ? AND r.id > ? ORDER BY r.id LIMIT ?`,
 		append(args, orgs, after, q.Limit+1)...).Scan(&rows).Error
@@ -239,8 +243,8 @@ func (s *Service) Summary(ctx context.Context, c Caller) (*Summary, error) {
 			count(*) FILTER (WHERE r.form = 'simple') AS simple_rows,
 			count(*) FILTER (WHERE r.form = 'detailed') AS detailed,
 			count(DISTINCT r.organisation_id) AS organisations,
-			max(u.uploaded_at) AS last_upload
-		FROM quarterly_rows r JOIN quarterly_uploads u ON u.id = r.upload_id
+			max(coalesce(u.uploaded_at, rep.received_at)) AS last_upload
+		FROM quarterly_rows r LEFT JOIN quarterly_uploads u ON u.id = r.upload_id LEFT JOIN reports rep ON rep.id = r.report_id
 		WHERE `+where+` GROUP BY r.fiscal_year, r.quarter`, args...).Scan(&agg).Error
 	if err != nil {
 		return nil, err
