@@ -122,6 +122,8 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/quarterly", p.quarterlyShow, s, in)
 	e.POST("/quarterly/uploads", p.quarterlyUpload, s, in, csrf)
 	e.GET("/quarterly/template.xlsx", p.quarterlyTemplate, s, in)
+	e.GET("/quarterly/counts", p.quarterlyCounts, s, in)
+	e.POST("/quarterly/counts", p.quarterlyCountsSave, s, in, csrf)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
