@@ -169,6 +169,7 @@ var inputMessages = map[string]string{
 
 // identityMessages are the message keys of identity.InputError codes.
 var identityMessages = map[string]string{
+	"email.invalid":       "err.email",
 	"login.invalid":       "err.login",
 	"login.taken":         "err.login.taken",
 	"role.unknown":        "err.role",

@@ -370,6 +370,9 @@ var messages = map[string]msg{
 	"field.consumer_affairs":     {"消費者保護", "Consumer affairs"},
 
 	// Field errors (identity.InputError and casefile.InputError, by field).
+	"err.email":           {"メールアドレスの形式ではありません（例: name@example.org）。", "Not an e-mail address such as name@example.org."},
+	"users.email":         {"メールアドレス（任意）", "E-mail (optional)"},
+	"users.email.h":       {"報告者には提出期限のリマインダーがこのアドレスにも届きます。", "Reporters also get deadline reminders at this address."},
 	"err.login":           {"ログインIDは英小文字・数字・「.」「_」「-」で2〜64文字にしてください。", "A login is 2–64 characters: lower-case letters, digits, '.', '_' or '-'."},
 	"err.login.taken":     {"このログインIDは既に使われています。", "This login already exists."},
 	"err.role":            {"役割を選択してください。", "Choose a role."},

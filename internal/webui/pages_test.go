@@ -391,8 +391,12 @@ func TestSystemPages(t *testing.T) {
 		assert.Contains(t, r.Body, "パスワードは12文字以上にしてください。")
 		assert.NotContains(t, r.Body, `value="short"`)
 
+		r = b.post("/admin/users", url.Values{"login": {"newexpert"}, "role": {"expert"}, "email": {"not an address"}}, "auto")
+		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+		assert.Contains(t, r.Body, "メールアドレスの形式ではありません")
+
 		r = b.post("/admin/users", url.Values{"login": {"newexpert"}, "name": {"新任 構成員"}, "role": {"expert"}, "fields": {"systems_audit"},
-			"conflicts": {"KDDI株式会社\r\n"}, "password": {"a-long-enough-password"}}, "auto")
+			"conflicts": {"KDDI株式会社\r\n"}, "password": {"a-long-enough-password"}, "email": {"newexpert@example.org"}}, "auto")
 		require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
 		r = b.get(r.Location)
 		assert.Contains(t, r.Body, "利用者を登録しました。")

@@ -21,7 +21,7 @@ func (p *pages) userCreate(c echo.Context) error {
 		return err
 	}
 	nu := identity.NewUser{Login: form.Get("login"), DisplayName: form.Get("name"), Role: form.Get("role"),
-		Org: strings.TrimSpace(form.Get("org")), Fields: form["fields"], Password: form.Get("password")}
+		Org: strings.TrimSpace(form.Get("org")), Fields: form["fields"], Password: form.Get("password"), Email: strings.TrimSpace(form.Get("email"))}
 	for _, line := range strings.Split(formText(c, "conflicts"), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			nu.Conflicts = append(nu.Conflicts, line)
