@@ -183,8 +183,8 @@ func AddReport(tx *gorm.DB, id int64, nc NewCase) (int64, error) {
 	return rep.ID, err
 }
 
-// ReplaceCopy makes c the working copy of case id (identity and operators
-// as given) and raises its version by one.
+// ReplaceCopy makes c the working copy of case id (operators as given;
+// identity as given, or kept when "") and raises its version by one.
 func ReplaceCopy(tx *gorm.DB, id int64, c caseformat.Case, identity string, orgIDs []int64) error {
 	row := toRow(c, identity, orgIDs)
 	for _, del := range []any{&operatorRow{}, &causeRow{}, &impactRow{}} {
@@ -198,7 +198,7 @@ func ReplaceCopy(tx *gorm.DB, id int64, c caseformat.Case, identity string, orgI
 		"measures": row.Measures, "critical_facility_type": row.CriticalFacilityType,
 		"critical_facility_minutes": row.CriticalFacilityMinutes, "critical_facility_extra": row.CriticalFacilityExtra,
 		"near_miss": row.NearMiss, "extra": row.Extra, "updated_at": time.Now(),
-		"identity_key": row.IdentityKey, "version": gorm.Expr("version + 1"),
+		"identity_key": gorm.Expr("coalesce(nullif(?, ''), identity_key)", identity), "version": gorm.Expr("version + 1"),
 	})
 	if res.Error != nil {
 		return res.Error

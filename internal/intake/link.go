@@ -114,14 +114,10 @@ func (p *Portal) Link(ctx context.Context, sub access.Subject, id int64, req Lin
 // rewriteOperators saves the working copy of target with new operators,
 // keeping its version history (operators change only by link and split).
 func (p *Portal) rewriteOperators(ctx context.Context, tx *gorm.DB, sub access.Subject, target *casestore.Record, next caseformat.Case, orgs []int64) error {
-	var identity string
-	if err := tx.Raw(`SELECT identity_key FROM cases WHERE id = ?`, target.ID).Scan(&identity).Error; err != nil {
-		return err
-	}
 	if err := saveRevisionIfMissing(tx, target.ID, target.Version, target.Case); err != nil {
 		return err
 	}
-	if err := casestore.ReplaceCopy(tx, target.ID, next, identity, orgs); err != nil {
+	if err := casestore.ReplaceCopy(tx, target.ID, next, "", orgs); err != nil {
 		return err
 	}
 	return saveRevision(tx, "case", target.ID, target.Version+1, next, actorOf(sub))

@@ -217,11 +217,7 @@ func (p *Portal) submit(ctx context.Context, tx *gorm.DB, sub access.Subject, re
 		out.CaseID = rec.ID
 		working.Ref = rec.Case.Ref
 		working.Operators, nc.OrgIDs = mergeOperators(rec, working.Operators[0], org)
-		var identity string
-		if err := tx.Raw(`SELECT identity_key FROM cases WHERE id = ?`, rec.ID).Scan(&identity).Error; err != nil {
-			return nil, err
-		}
-		if err := casestore.ReplaceCopy(tx, rec.ID, working, identity, nc.OrgIDs); err != nil {
+		if err := casestore.ReplaceCopy(tx, rec.ID, working, "", nc.OrgIDs); err != nil {
 			return nil, err
 		}
 		if out.ReportID, err = casestore.AddReport(tx, rec.ID, nc); err != nil {

@@ -214,22 +214,22 @@ func (p *Portal) Edit(ctx context.Context, sub access.Subject, id int64, req Edi
 func (p *Portal) saveCopy(ctx context.Context, tx *gorm.DB, sub access.Subject, rec *casestore.Record, version int, c *caseformat.Case, why string) error {
 	if rec.Version != version {
 		now, _ := json.Marshal(rec.Case)
-		var at time.Time
-		var by string
-		_ = tx.Raw(`SELECT saved_at FROM revisions WHERE record = 'case' AND record_id = ? AND version = ?`, rec.ID, rec.Version).Scan(&at).Error
-		_ = tx.Raw(`SELECT saved_by FROM revisions WHERE record = 'case' AND record_id = ? AND version = ?`, rec.ID, rec.Version).Scan(&by).Error
-		return conflict(tx, "case", rec.ID, version, rec.Version, now, by, at)
+		var last struct {
+			SavedAt time.Time
+			SavedBy string
+		}
+		if err := tx.Raw(`SELECT saved_at, saved_by FROM revisions WHERE record = 'case' AND record_id = ? AND version = ?`,
+			rec.ID, rec.Version).Scan(&last).Error; err != nil {
+			return err
+		}
+		return conflict(tx, "case", rec.ID, version, rec.Version, now, last.SavedBy, last.SavedAt)
 	}
 	next := rec.Case
 	if c != nil {
 		next = *c
 		next.Operators = rec.Case.Operators
 	}
-	var identity string
-	if err := tx.Raw(`SELECT identity_key FROM cases WHERE id = ?`, rec.ID).Scan(&identity).Error; err != nil {
-		return err
-	}
-	if err := casestore.ReplaceCopy(tx, rec.ID, next, identity, rec.OrgIDs); err != nil {
+	if err := casestore.ReplaceCopy(tx, rec.ID, next, "", rec.OrgIDs); err != nil {
 		return err
 	}
 	if err := tx.Exec(`UPDATE cases SET validated_at = coalesce(validated_at, now()), validated_by = ? WHERE id = ?`, actorOf(sub), rec.ID).Error; err != nil {

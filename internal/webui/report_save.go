@@ -17,6 +17,12 @@ import (
 // from a stale version shows who changed what in between and keeps what
 // was typed; saving again then overwrites.
 func (p *pages) reportSave(c echo.Context) error {
+	return p.saveThen(c, "?done=draftsaved")
+}
+
+// saveThen saves the posted form as a draft and goes on to the draft's
+// page plus then; a conflict or a refused field shows the form again.
+func (p *pages) saveThen(c echo.Context, then string) error {
 	if err := mayReport(c); err != nil {
 		return err
 	}
@@ -27,7 +33,7 @@ func (p *pages) reportSave(c echo.Context) error {
 	if status != http.StatusOK {
 		return p.renderForm(c, status, d)
 	}
-	return c.Redirect(http.StatusSeeOther, "/report-forms/drafts/"+strconv.FormatInt(d.F.DraftID, 10)+"?done=draftsaved")
+	return c.Redirect(http.StatusSeeOther, "/report-forms/drafts/"+strconv.FormatInt(d.F.DraftID, 10)+then)
 }
 
 // saveForm reads the posted form and saves it as a draft. A status other
