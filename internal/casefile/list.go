@@ -266,10 +266,11 @@ func (s *Service) items(ctx context.Context, sub access.Subject, rows []listRow)
 		ref := access.NewCaseRef(r.ID, orgs[r.ID])
 		kind := caseformat.Kind(r.Kind)
 		it := Item{ID: r.ID, Kind: kind, FiscalYear: r.FiscalYear}
-		ot := overviewTier(kind, r.PublishedAt != nil)
+		var raised access.Tier
 		if r.OverviewRaise != nil {
-			ot = access.Tier(*r.OverviewRaise)
+			raised = access.Tier(*r.OverviewRaise)
 		}
+		ot := SectionTier(SectionOverview, kind, r.PublishedAt != nil, raised)
 		switch {
 		case s.Access.Can(sub, ref, ot, access.Read):
 			at := r.OccurredAt

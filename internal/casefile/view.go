@@ -204,6 +204,11 @@ func (f facts) raisedTo(section string, def access.Tier) access.Tier {
 	return def
 }
 
+// tierOf is SectionTier for a loaded case.
+func (f facts) tierOf(section string, rec *casestore.Record) access.Tier {
+	return SectionTier(section, rec.Case.Kind, rec.PublishedAt != nil, f.raisedTo(section, ""))
+}
+
 // The sections whose tier the secretariat can raise for one case.
 const (
 	SectionOverview   = "overview"
@@ -223,6 +228,26 @@ func overviewTier(kind caseformat.Kind, published bool) access.Tier {
 	return access.Restricted
 }
 
+// SectionTier is the tier of one section (SectionOverview,
+// SectionRestricted or SectionOwn) of a case of kind, published or not:
+// raised when the secretariat raised it for this case (raised is that
+// tier, "" if none), else the section's default. Everything that decides
+// on a section without building a View — lists, the similarity index, LLM
+// egress — asks this, so that the tiers are decided in one place.
+func SectionTier(section string, kind caseformat.Kind, published bool, raised access.Tier) access.Tier {
+	if raised != "" {
+		return raised
+	}
+	switch section {
+	case SectionOverview:
+		return overviewTier(kind, published)
+	case SectionRestricted:
+		return access.Restricted
+	default:
+		return access.Own
+	}
+}
+
 // build is the one function that turns a case into the caller's view.
 func build(ac *access.Control, sub access.Subject, rec *casestore.Record, f facts) *View {
 	ref := access.NewCaseRef(rec.ID, rec.OrgIDs)
@@ -230,16 +255,16 @@ func build(ac *access.Control, sub access.Subject, rec *casestore.Record, f fact
 	c := &rec.Case
 	v := &View{ID: rec.ID, Kind: c.Kind, Actions: []access.Action{}}
 
-	if t := f.raisedTo(SectionOverview, overviewTier(c.Kind, rec.PublishedAt != nil)); can(t) {
+	if t := f.tierOf(SectionOverview, rec); can(t) {
 		v.Overview = overview(rec, t)
 	}
 	if f.summary != nil && f.summary.Status == "approved" && can(access.Anonymised) {
 		v.Anonymised = anonymised(rec, f.summary)
 	}
-	if t := f.raisedTo(SectionRestricted, access.Restricted); can(t) {
+	if t := f.tierOf(SectionRestricted, rec); can(t) {
 		v.Restricted = restricted(c, t)
 	}
-	if t := f.raisedTo(SectionOwn, access.Own); can(t) {
+	if t := f.tierOf(SectionOwn, rec); can(t) {
 		v.Own = &OwnSection{Label: label(t), Contacts: rec.Contacts, Reports: ownReports(rec, sub, can(access.Committee))}
 	}
 	if can(access.Committee) {
