@@ -16,6 +16,7 @@ import (
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
 	"kensho/internal/rules"
+	"kensho/internal/triage"
 )
 
 // Deps is what the API needs.
@@ -33,6 +34,9 @@ type Deps struct {
 
 	// Deadlines: the queue of reports due and the reminders' notifications.
 	Deadlines *deadline.Service
+
+	// Opinions: the LLM second opinion on a case (committee tier).
+	Opinions *triage.Opinions
 }
 
 // Register adds the API's routes to e.
