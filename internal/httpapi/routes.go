@@ -96,6 +96,11 @@ func Register(e *echo.Echo, d Deps) {
 	v1.GET("/notifications", h.listNotifications, auth)
 	v1.POST("/notifications/:id/read", h.readNotification, auth)
 
+	// LLM second opinions: the secretariat asks, the committee reads.
+	v1.POST("/cases/:id/opinions", h.requestOpinion, auth)
+	v1.GET("/cases/:id/opinions", h.listOpinions, auth)
+	v1.GET("/cases/:id/opinions/:opinion", h.getOpinion, auth)
+
 	// Quarterly reports (四半期報告): committee + own tier.
 	v1.POST("/quarterly/uploads", h.uploadQuarterly, auth)
 	v1.GET("/quarterly/template.xlsx", h.quarterlyTemplate, auth)
