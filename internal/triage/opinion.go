@@ -522,7 +522,9 @@ func actor(sub access.Subject) string {
 	return sub.Key
 }
 
-func opinionKey(caseID, id int64) string { return fmt.Sprintf("%s/opinions/%d", access.CaseKey(caseID), id) }
+func opinionKey(caseID, id int64) string {
+	return fmt.Sprintf("%s/opinions/%d", access.CaseKey(caseID), id)
+}
 
 // opinionRow is a row of llm_opinions.
 type opinionRow struct {

@@ -47,7 +47,7 @@ func TestParseAnswerIsLenient(t *testing.T) {
 func TestScrubRemovesPersonalData(t *testing.T) {
 	d := &caseDoc{rec: &casestore.Record{
 		Contacts: "電気通信設備統括管理者: 山田 一郎（デモ） 03-0000-0000\n電気通信主任技術者: 佐藤 花子（伝送交換）\n連絡先: noc@example.jp",
-		Case: caseformat.Case{Extra: caseformat.Extra{"report": []byte(`{"facility_manager": "鈴木 次郎", "equipment_type": "router"}`)}},
+		Case:     caseformat.Case{Extra: caseformat.Extra{"report": []byte(`{"facility_manager": "鈴木 次郎", "equipment_type": "router"}`)}},
 	}}
 	personal := personalValues(d)
 	assert.Contains(t, personal, "山田 一郎")
