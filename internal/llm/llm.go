@@ -303,7 +303,7 @@ func (c *Client) classify(ctx context.Context, err error, info *attemptInfo) *Er
 	case ctx.Err() != nil:
 		return &Error{Kind: Canceled, Message: "abandoned: the caller stopped waiting"}
 	case info.timedOut:
-		return &Error{Kind: Timeout, Message: fmt.Sprintf("no answer within %s", c.timeout)}
+		return &Error{Kind: Timeout, Message: "no answer within " + seconds(c.timeout)}
 	case errors.Is(err, errEmpty):
 		return &Error{Kind: Empty, Message: "the provider's answer had no text"}
 	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0:
@@ -323,6 +323,14 @@ func (c *Client) classify(ctx context.Context, err error, info *attemptInfo) *Er
 		// An answer that is not a chat completion (a proxy's HTML page…).
 		return &Error{Kind: Refused, Message: "the provider's answer could not be read as a chat completion"}
 	}
+}
+
+// seconds writes whole seconds as "60s" rather than "1m0s".
+func seconds(d time.Duration) string {
+	if d%time.Second == 0 {
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+	return d.String()
 }
 
 // scrub keeps a provider's message short and without the key.
