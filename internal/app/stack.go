@@ -67,6 +67,8 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
+	// Request takes its candidates from opinions.Matcher: set it to the
+	// similarity engine where the engine is built (nil: the case alone).
 	opinions, err := triage.NewOpinions(gdb, svc.access, llm.New(cfg.LLM, log), cfg.LLM.Candidates, log)
 	if err != nil {
 		return nil, err

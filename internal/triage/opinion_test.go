@@ -21,6 +21,7 @@ import (
 	"kensho/internal/jobs"
 	"kensho/internal/llm"
 	"kensho/internal/llmtest"
+	"kensho/internal/quarterly"
 	"kensho/internal/stacktest"
 	"kensho/internal/triage"
 	"kensho/policies"
@@ -505,4 +506,60 @@ func TestOpinionCandidatesAreChecked(t *testing.T) {
 	_, err = f.st.Opinions.Ask(ctx, subject(t, f.st, "expert"), id, nil)
 	assert.ErrorIs(t, err, casefile.ErrNotFound, "the expert's declared conflict (SoftBank)")
 	assert.Zero(t, f.srv.Requests())
+}
+
+// What may leave is decided when the text leaves, not when it was asked
+// for; a pending opinion whose job was lost gives way to a new request;
+// a quarterly-report row is tier quarterly and goes only when a line
+// lets it.
+func TestOpinionDecidedWhenTextLeaves(t *testing.T) {
+	f := setup(t, nil)
+	st := f.st
+	ctx := context.Background()
+	id := st.Cases["2018-001"]
+
+	lost := f.ask(t, "2018-001", "2015-003")
+	require.NoError(t, st.DB.Exec(`UPDATE llm_opinions SET requested_at = now() - interval '4 hours' WHERE id = ?`, lost.ID).Error)
+	op := f.ask(t, "2018-001", "2015-003")
+	require.NotEqual(t, lost.ID, op.ID, "a pending opinion far older than any call is lost")
+	var lostNow struct{ Status, Error string }
+	require.NoError(t, st.DB.Raw(`SELECT status, error FROM llm_opinions WHERE id = ?`, lost.ID).Scan(&lostNow).Error)
+	assert.Equal(t, triage.OpinionFailed, lostNow.Status)
+	assert.Contains(t, lostNow.Error, "abandoned")
+
+	// Raised after the request, before the job: nothing of it goes.
+	_, err := st.Stack.Cases.RaiseTier(ctx, f.sec, id, casefile.RaiseRequest{Section: "overview", Tier: access.Restricted, Reason: "再公表前の訂正"})
+	require.NoError(t, err)
+	runner(t, st)
+	got := f.settled(t, id, op.ID)
+	assert.Equal(t, triage.OpinionWithheld, got.Status)
+	assert.Contains(t, got.WithheldTiers, access.Restricted)
+	require.NoError(t, st.Stack.Cases.LowerTier(ctx, f.sec, id, "overview", "訂正済み"))
+
+	// A quarterly-report row as a candidate.
+	_, err = st.Quarterly.Upload(ctx, quarterly.Caller{Subject: f.sec, Actor: f.sec.Key}, quarterly.Upload{Filename: "q.csv", Data: []byte(
+		"organisation,fiscal_year,quarter,form,equipment_type,prefecture,count,ref,occurred_at,recovered_at,service,users,duration_minutes,cause_class,cause_archetype,summary\n" +
+			"KDDI,2024,1,detailed,switching,tokyo,,K-1,2024-05-01 10:00,2024-05-01 12:30,voice,35000,,equipment,software_bug,交換機のソフトウェア不具合 QROWMARK\n")})
+	require.NoError(t, err)
+	var row int64
+	require.NoError(t, st.DB.Raw(`SELECT id FROM quarterly_rows WHERE key = 'K-1'`).Scan(&row).Error)
+	cands := []triage.Match{{QuarterlyRowID: row, Score: 0.4}, {CaseID: st.Cases["2015-003"]}}
+	op, err = st.Opinions.Ask(ctx, f.sec, id, cands)
+	require.NoError(t, err)
+	got = f.settled(t, id, op.ID)
+	require.Equal(t, triage.OpinionDone, got.Status, got.Error)
+	assert.NotContains(t, f.srv.All(), "QROWMARK", "quarterly rows are committee + own: not for the provider by default")
+	assert.Contains(t, got.WithheldTiers, access.Quarterly)
+	assert.False(t, got.Candidates[0].Sent)
+	assert.Equal(t, "K-1", got.Candidates[0].Ref)
+	assert.Equal(t, triage.DocQuarterly, got.Candidates[0].Kind)
+
+	allowLines(t, st, "p, llm:testllm, *, quarterly, receive, allow")
+	op, err = st.Opinions.Ask(ctx, f.sec, id, cands)
+	require.NoError(t, err)
+	got = f.settled(t, id, op.ID)
+	require.Equal(t, triage.OpinionDone, got.Status, got.Error)
+	assert.Contains(t, f.srv.Prompt(f.srv.Requests()), "[quarterly] 概要: 交換機のソフトウェア不具合 QROWMARK")
+	assert.True(t, got.Candidates[0].Sent)
+	assert.Equal(t, "yes", got.Candidates[0].SameFailureMode)
 }
