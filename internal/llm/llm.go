@@ -213,8 +213,11 @@ func (c *Client) Complete(ctx context.Context, req Request) (*Answer, error) {
 				last.Message += "; the circuit breaker opened, so no further attempt"
 				return nil, last
 			}
-			return nil, &Error{Kind: BreakerOpen, RetryAt: retryAt,
-				Message: fmt.Sprintf("not sent: the provider failed repeatedly and the circuit breaker is open until %s", retryAt.Format(time.RFC3339))}
+			msg := fmt.Sprintf("not sent: the provider failed repeatedly and the circuit breaker is open until %s", retryAt.Format(time.RFC3339))
+			if !retryAt.After(c.breaker.now()) {
+				msg = "not sent: the provider failed repeatedly and the circuit breaker's trial call is still out; ask again shortly"
+			}
+			return nil, &Error{Kind: BreakerOpen, RetryAt: retryAt, Message: msg}
 		}
 		attempts++
 		ans, info, err := c.once(ctx, req)
