@@ -85,6 +85,9 @@ const (
 	Validate Action = "validate"
 	// Link is linking and splitting the reports of one accident.
 	Link Action = "link"
+	// Consult is asking the configured LLM for a second opinion on a case
+	// (committee tier: the opinion is the committee's material).
+	Consult Action = "consult"
 )
 
 // Subject is who asks: a user ("user:7") and the organisation it belongs to

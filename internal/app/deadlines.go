@@ -12,6 +12,7 @@ import (
 	"kensho/internal/access"
 	"kensho/internal/config"
 	"kensho/internal/deadline"
+	"kensho/internal/jobs"
 	"kensho/internal/rules"
 )
 
@@ -26,26 +27,26 @@ func newDeadlines(gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, ac *acces
 	return deadline.New(gdb, cat, r, ac, deadline.NewMailer(cfg.SMTP), log)
 }
 
-// startJobs starts this instance's reminder worker (none when jobs.workers
-// is 0) and returns what stops it, letting running jobs finish until ctx
-// ends; jobs not yet run stay in the database.
-func startJobs(ctx context.Context, d *deadline.Service, cfg config.Config, log *slog.Logger) (func(context.Context), error) {
+// startJobs starts this instance's job runner over services (none when
+// jobs.workers is 0) and returns what stops it, letting running jobs
+// finish until ctx ends; jobs not yet run stay in the database.
+func startJobs(ctx context.Context, services []jobs.Service, cfg config.Config, log *slog.Logger) (func(context.Context), error) {
 	if cfg.Jobs.Workers == 0 {
-		log.Info("jobs.workers is 0: this instance runs no reminders")
+		log.Info("jobs.workers is 0: this instance runs no background jobs (reminders, LLM opinions)")
 		return func(context.Context) {}, nil
 	}
-	w, err := d.NewWorker(ctx, cfg.Database.URL, deadline.WorkerConfig{Workers: cfg.Jobs.Workers, PollInterval: cfg.Jobs.PollInterval})
+	r, err := jobs.NewRunner(ctx, cfg.Database.URL, jobs.Config{Workers: cfg.Jobs.Workers, PollInterval: cfg.Jobs.PollInterval}, log, services...)
 	if err != nil {
 		return nil, err
 	}
-	// The worker outlives a cancelled serve context until Stop: in-flight
-	// reminders finish inside the shutdown timeout.
-	if err := w.Start(context.WithoutCancel(ctx)); err != nil {
+	// The runner outlives a cancelled serve context until Stop: in-flight
+	// jobs finish inside the shutdown timeout.
+	if err := r.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, err
 	}
 	return func(sctx context.Context) {
-		if err := w.Stop(sctx); err != nil {
-			log.Warn("stopping the reminder worker", "error", err)
+		if err := r.Stop(sctx); err != nil {
+			log.Warn("stopping the job runner", "error", err)
 		}
 	}, nil
 }

@@ -51,9 +51,12 @@ func (a *app) serve(ctx context.Context) error {
 	lctx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
 	go st.Access.Listen(lctx, a.cfg.Database.URL)
-	// Reminders (River jobs): stopped after the HTTP server, before the
-	// database closes, within the shutdown timeout.
-	stopJobs, err := startJobs(ctx, st.Deadlines, a.cfg, a.log)
+	// Background jobs (River: reminders, LLM opinions): stopped after the
+	// HTTP server, before the database closes, within the shutdown timeout.
+	if st.Opinions.Enabled() {
+		a.log.Info("LLM second opinion on", "provider", a.cfg.LLM.Provider, "model", a.cfg.LLM.Model, "endpoint", st.Opinions.LLM.Host())
+	}
+	stopJobs, err := startJobs(ctx, st.JobServices(), a.cfg, a.log)
 	if err != nil {
 		return err
 	}

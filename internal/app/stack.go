@@ -15,8 +15,11 @@ import (
 	"kensho/internal/httpapi"
 	"kensho/internal/identity"
 	"kensho/internal/intake"
+	"kensho/internal/jobs"
+	"kensho/internal/llm"
 	"kensho/internal/quarterly"
 	"kensho/internal/rules"
+	"kensho/internal/triage"
 	"kensho/internal/webui"
 )
 
@@ -36,7 +39,15 @@ type Stack struct {
 	// Deadlines computes the deadlines of reports (Sync, from intake), the
 	// secretariat's queue, notifications and reminders.
 	Deadlines *deadline.Service
+
+	// Opinions asks the configured LLM for a second opinion on a case (off
+	// unless llm.enabled); its calls are jobs of the instance's runner.
+	Opinions *triage.Opinions
 }
+
+// JobServices are the services whose background jobs an instance's one
+// runner works (jobs.NewRunner).
+func (s *Stack) JobServices() []jobs.Service { return []jobs.Service{s.Deadlines, s.Opinions} }
 
 // NewStack builds the services and the handler.
 func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, log *slog.Logger) (*Stack, error) {
@@ -56,14 +67,20 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
+	// Request takes its candidates from opinions.Matcher: set it to the
+	// similarity engine where the engine is built (nil: the case alone).
+	opinions, err := triage.NewOpinions(gdb, svc.access, llm.New(cfg.LLM, log), cfg.LLM.Candidates, log)
+	if err != nil {
+		return nil, err
+	}
 	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
 	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
-		Portal: portal, Quarterly: quarterlies})
+		Portal: portal, Quarterly: quarterlies, Opinions: opinions})
 	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
 		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
 		return nil, err
 	}
-	return &Stack{Deadlines: deadlines, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	return &Stack{Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }
 
 // newPortal is the reporting portal. Every submission, link and split

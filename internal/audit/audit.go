@@ -57,6 +57,15 @@ const (
 	ActionFlag         = "amendment.resolve"
 )
 
+// The LLM second opinion (package triage): the secretariat's request, what
+// left for the provider (digests of the prompt, the tiers sent and held
+// back) and the outcome (status, attempts, a digest of the answer).
+const (
+	ActionOpinionRequest = "opinion.request"
+	ActionOpinionSend    = "opinion.send"
+	ActionOpinionOutcome = "opinion.outcome"
+)
+
 // Entry is one line of the trail.
 type Entry struct {
 	ID       int64     `json:"id"`

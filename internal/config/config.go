@@ -37,6 +37,7 @@ type Config struct {
 	Intake   Intake   `koanf:"intake"`
 	SMTP     SMTP     `koanf:"smtp"`
 	Jobs     Jobs     `koanf:"jobs"`
+	LLM      LLM      `koanf:"llm"`
 }
 
 // Intake configures the reporting portal.
@@ -108,6 +109,39 @@ type Jobs struct {
 	PollInterval time.Duration `koanf:"poll_interval" validate:"min=100ms"`
 }
 
+// LLM configures the optional second opinion of an OpenAI-compatible
+// model on a case and its similar past cases. Off by default: Kenshō
+// works fully without it. What text may be sent is not configured here
+// but decided by the access policy for the subject llm:<provider>.
+type LLM struct {
+	Enabled bool `koanf:"enabled"`
+	// Provider is the name the egress policy knows the endpoint by
+	// (subject "llm:<provider>" in policies/policy.csv).
+	Provider string `koanf:"provider" validate:"omitempty,providername"`
+	// BaseURL is the API root including its version path, e.g.
+	// https://api.openai.com/v1 or http://localhost:11434/v1.
+	BaseURL string `koanf:"base_url" validate:"omitempty,llmurl"`
+	Model   string `koanf:"model"`
+	// APIKeyEnv names the environment variable holding the API key, so
+	// that no file holds it; empty for an endpoint that needs no key.
+	APIKeyEnv string `koanf:"api_key_env" validate:"omitempty,envname"`
+	// Timeout bounds each attempt.
+	Timeout time.Duration `koanf:"timeout" validate:"min=1s,max=10m"`
+	// MaxRetries is how many times a timed-out, 5xx or 429 attempt is
+	// tried again, with exponential backoff. Other failures are final.
+	MaxRetries int `koanf:"max_retries" validate:"min=0,max=5"`
+	// BreakerFailures consecutive failed attempts open the circuit
+	// breaker: requests then fail fast until BreakerCooldown has passed,
+	// when one trial request decides whether it closes again.
+	BreakerFailures int           `koanf:"breaker_failures" validate:"min=1,max=100"`
+	BreakerCooldown time.Duration `koanf:"breaker_cooldown" validate:"min=1s,max=24h"`
+	// Candidates is how many of the most similar past cases a request
+	// compares the case with.
+	Candidates int `koanf:"candidates" validate:"min=1,max=10"`
+	// APIKey is read from APIKeyEnv at start; never printed or logged.
+	APIKey string `koanf:"-" json:"-"`
+}
+
 // envAliases are variable names that do not follow KENSHO_<SECTION>_<KEY>.
 var envAliases = map[string]string{"KENSHO_ADDR": "http.addr"}
 
@@ -172,6 +206,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.SMTP.PasswordEnv != "" {
 		c.SMTP.Password = getenv(c.SMTP.PasswordEnv)
 	}
+	if c.LLM.APIKeyEnv != "" {
+		c.LLM.APIKey = getenv(c.LLM.APIKeyEnv)
+	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -202,6 +239,9 @@ func describeDecodeError(err error, k *koanf.Koanf) error {
 var (
 	validate  = newValidator()
 	envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// providerRE keeps the provider a plain name: it becomes the policy
+	// subject llm:<provider>, a CSV field of policies/policy.csv.
+	providerRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`)
 )
 
 func newValidator() *validator.Validate {
@@ -217,6 +257,8 @@ func newValidator() *validator.Validate {
 	must("bytesize", func(fl validator.FieldLevel) bool { _, err := ParseByteSize(fl.Field().String()); return err == nil })
 	must("mailaddr", func(fl validator.FieldLevel) bool { return isMailAddress(fl.Field().String()) })
 	must("envname", func(fl validator.FieldLevel) bool { return envNameRE.MatchString(fl.Field().String()) })
+	must("providername", func(fl validator.FieldLevel) bool { return providerRE.MatchString(fl.Field().String()) })
+	must("llmurl", func(fl validator.FieldLevel) bool { return checkLLMURL(fl.Field().String()) == nil })
 	return v
 }
 
@@ -232,7 +274,8 @@ func (c Config) Validate() error {
 		key := strings.TrimPrefix(fe.Namespace(), "Config.")
 		msgs = append(msgs, fmt.Sprintf("%s (%s): %s", key, EnvName(key), message(fe, c)))
 	}
-	if msgs = append(msgs, c.SMTP.problems()...); len(msgs) == 0 {
+	msgs = append(msgs, c.SMTP.problems()...)
+	if msgs = append(msgs, c.LLM.problems()...); len(msgs) == 0 {
 		return nil
 	}
 	return fmt.Errorf("config: %s", strings.Join(msgs, "; "))
@@ -268,6 +311,10 @@ func message(fe validator.FieldError, c Config) string {
 		return fmt.Sprintf("must be an e-mail address such as \"Kenshō <kensho@example.org>\" (got %q)", shown)
 	case "envname":
 		return fmt.Sprintf("must name an environment variable such as KENSHO_SMTP_PASSWORD (got %q)", shown)
+	case "providername":
+		return fmt.Sprintf("must be a short lower-case name such as ministry or openai (letters, digits, . _ -), the policy subject llm:<name> (got %q)", shown)
+	case "llmurl":
+		return fmt.Sprintf("%v (got %q)", checkLLMURL(fmt.Sprint(fe.Value())), RedactURL(shown))
 	}
 	return fmt.Sprintf("fails %s", fe.Tag())
 }
@@ -331,7 +378,52 @@ func RedactURL(s string) string {
 func (c Config) Redacted() Config {
 	c.Database.URL = RedactURL(c.Database.URL)
 	c.SMTP.Password = ""
+	c.LLM.APIKey = ""
+	if c.LLM.BaseURL != "" {
+		c.LLM.BaseURL = RedactURL(c.LLM.BaseURL)
+	}
 	return c
+}
+
+// checkLLMURL accepts an http(s) API root without credentials in it: the
+// key travels in a header, from the variable llm.api_key_env names.
+func checkLLMURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an http or https URL of the API root such as https://api.openai.com/v1")
+	}
+	if u.User != nil {
+		return errors.New("must not carry credentials: put the API key in the variable llm.api_key_env names")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return errors.New("must not have a query or a fragment")
+	}
+	return nil
+}
+
+// problems are the LLM settings that are each valid but wrong together.
+func (l LLM) problems() []string {
+	if !l.Enabled {
+		return nil
+	}
+	var out []string
+	need := func(key, v string) {
+		if strings.TrimSpace(v) == "" {
+			out = append(out, fmt.Sprintf("%s (%s): required when llm.enabled is true", key, EnvName(key)))
+		}
+	}
+	need("llm.provider", l.Provider)
+	need("llm.base_url", l.BaseURL)
+	need("llm.model", l.Model)
+	if l.APIKeyEnv != "" && l.APIKey == "" {
+		out = append(out, fmt.Sprintf("llm.api_key_env (%s): the variable %s holding the API key is empty; set it, or set llm.api_key_env to \"\" for an endpoint that needs no key",
+			EnvName("llm.api_key_env"), l.APIKeyEnv))
+	}
+	if u, err := url.Parse(l.BaseURL); err == nil && l.APIKey != "" && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		out = append(out, fmt.Sprintf("llm.base_url (%s): must be https when an API key is sent, or the key would cross the network in clear",
+			EnvName("llm.base_url")))
+	}
+	return out
 }
 
 // problems are the SMTP settings that are each valid but wrong together.

@@ -9,12 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"gorm.io/gorm"
 
+	"kensho/internal/jobs"
 	"kensho/internal/jpdate"
 )
 
@@ -34,9 +32,11 @@ type ReminderArgs struct {
 func (ReminderArgs) Kind() string { return "kensho.deadline_reminder" }
 
 // InsertOpts puts reminders on their queue, one job per deadline, stage and
-// date whatever inserts it again.
+// date whatever inserts it again. A reminder's retries must end well
+// within the days between stages. (Attempts are fixed when a job is
+// inserted, so they are the job's option, not the runner's.)
 func (ReminderArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueName, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: QueueName, MaxAttempts: 12, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // enqueue inserts the reminders of an open deadline into tx: every stage
@@ -182,6 +182,12 @@ func daysBetween(a, b string) int {
 	return int(tb.Sub(ta).Hours() / 24)
 }
 
+// AddWorkers registers the reminder worker in w: the deadline service's
+// part of an instance's one job runner (jobs.NewRunner).
+func (s *Service) AddWorkers(w *river.Workers) (string, error) {
+	return QueueName, river.AddWorkerSafely(w, &reminderWorker{s: s})
+}
+
 // WorkerConfig sizes a Worker.
 type WorkerConfig struct {
 	// Workers is how many reminders this instance works at once (≥1).
@@ -191,50 +197,27 @@ type WorkerConfig struct {
 	PollInterval time.Duration
 }
 
-// Worker works the reminder jobs in this process, over its own pgx pool
-// (River's LISTEN/NOTIFY needs pgx). Any number of instances may run one on
-// the same database: River hands each job to one of them.
-type Worker struct {
-	pool   *pgxpool.Pool
-	client *river.Client[pgx.Tx]
-}
+// Worker works the reminder jobs alone in this process. `kensho serve`
+// runs one jobs.Runner carrying every service's workers instead; a Worker
+// is that runner with the reminders only. Any number of instances may run
+// one on the same database: River hands each job to one of them.
+type Worker struct{ r *jobs.Runner }
 
 // NewWorker connects to databaseURL for the jobs; Start begins working.
 func (s *Service) NewWorker(ctx context.Context, databaseURL string, cfg WorkerConfig) (*Worker, error) {
 	if cfg.Workers < 1 {
 		return nil, errors.New("deadline: a worker needs at least one worker slot")
 	}
-	pcfg, err := pgxpool.ParseConfig(databaseURL)
+	r, err := jobs.NewRunner(ctx, databaseURL, jobs.Config{Workers: cfg.Workers, PollInterval: cfg.PollInterval}, s.Log, s)
 	if err != nil {
-		return nil, fmt.Errorf("deadline: job database: %w", err)
+		return nil, fmt.Errorf("deadline: %w", err)
 	}
-	pcfg.MaxConns = int32(cfg.Workers + 4) // the workers, the notifier, the leader's maintenance
-	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
-	if err != nil {
-		return nil, fmt.Errorf("deadline: job database: %w", err)
-	}
-	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:            map[string]river.QueueConfig{QueueName: {MaxWorkers: cfg.Workers}},
-		Workers:           s.workers,
-		Logger:            s.Log,
-		FetchPollInterval: cfg.PollInterval,
-		// A reminder's retries must end well within the days between stages.
-		MaxAttempts: 12,
-	})
-	if err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("deadline: job worker: %w", err)
-	}
-	return &Worker{pool: pool, client: client}, nil
+	return &Worker{r: r}, nil
 }
 
 // Start begins working jobs until ctx ends or Stop is called.
-func (w *Worker) Start(ctx context.Context) error { return w.client.Start(ctx) }
+func (w *Worker) Start(ctx context.Context) error { return w.r.Start(ctx) }
 
 // Stop lets running reminders finish (until ctx ends), then closes the
 // pool. Jobs not yet run stay in the database for the next start.
-func (w *Worker) Stop(ctx context.Context) error {
-	err := w.client.Stop(ctx)
-	w.pool.Close()
-	return err
-}
+func (w *Worker) Stop(ctx context.Context) error { return w.r.Stop(ctx) }

@@ -15,6 +15,7 @@ import (
 
 	"kensho/internal/access"
 	"kensho/internal/casestore"
+	"kensho/internal/jobs"
 	"kensho/internal/jpdate"
 	"kensho/internal/rules"
 )
@@ -33,7 +34,7 @@ type Service struct {
 	Now func() time.Time
 
 	// jobs inserts reminder jobs into the caller's *sql.Tx. It never works
-	// jobs: a Worker does, over its own pgx pool.
+	// jobs: a jobs.Runner does, over its own pgx pool.
 	jobs    *river.Client[*sql.Tx]
 	workers *river.Workers
 }
@@ -138,16 +139,7 @@ func (s *Service) Sync(ctx context.Context, tx *gorm.DB, caseID int64) error {
 
 // sqlTxOf is the database/sql transaction under a gorm transaction, which
 // River's riverdatabasesql driver inserts jobs into.
-func sqlTxOf(tx *gorm.DB) (*sql.Tx, bool) {
-	switch p := tx.Statement.ConnPool.(type) {
-	case *sql.Tx:
-		return p, true
-	case *gorm.PreparedStmtTX:
-		t, ok := p.Tx.(*sql.Tx)
-		return t, ok
-	}
-	return nil, false
-}
+func sqlTxOf(tx *gorm.DB) (*sql.Tx, bool) { return jobs.SQLTx(tx) }
 
 func (s *Service) sync(ctx context.Context, tx *gorm.DB, sqlTx *sql.Tx, caseID int64, depth int) error {
 	var head struct {

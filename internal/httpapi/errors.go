@@ -15,6 +15,7 @@ import (
 	"kensho/internal/quarterly"
 	"kensho/internal/redact"
 	"kensho/internal/rules"
+	"kensho/internal/triage"
 )
 
 // errorBody is every error response: a message in English and, for bad
@@ -76,6 +77,10 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusUnprocessableEntity, errorBody{Error: inInput.Error(), Details: []caseformat.FieldError{{Path: inInput.Field, Message: inInput.Message}}}
 	case errors.Is(err, casefile.ErrConflict):
 		return http.StatusConflict, errorBody{Error: casefile.ErrConflict.Error() + "; reload and apply your change again"}
+	case errors.Is(err, triage.ErrLLMOff):
+		return http.StatusConflict, errorBody{Error: triage.ErrLLMOff.Error()}
+	case errors.Is(err, triage.ErrOpinionNotFound):
+		return http.StatusNotFound, errorBody{Error: triage.ErrOpinionNotFound.Error()}
 	case errors.Is(err, quarterly.ErrForbidden):
 		return http.StatusForbidden, errorBody{Error: "you may not do this"}
 	case errors.As(err, &rowErrs):

@@ -16,6 +16,7 @@ import (
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
 	"kensho/internal/rules"
+	"kensho/internal/triage"
 )
 
 // Deps is what the API needs.
@@ -33,6 +34,9 @@ type Deps struct {
 
 	// Deadlines: the queue of reports due and the reminders' notifications.
 	Deadlines *deadline.Service
+
+	// Opinions: the LLM second opinion on a case (committee tier).
+	Opinions *triage.Opinions
 }
 
 // Register adds the API's routes to e.
@@ -91,6 +95,11 @@ func Register(e *echo.Echo, d Deps) {
 	v1.GET("/deadlines", h.listDeadlines, auth)
 	v1.GET("/notifications", h.listNotifications, auth)
 	v1.POST("/notifications/:id/read", h.readNotification, auth)
+
+	// LLM second opinions: the secretariat asks, the committee reads.
+	v1.POST("/cases/:id/opinions", h.requestOpinion, auth)
+	v1.GET("/cases/:id/opinions", h.listOpinions, auth)
+	v1.GET("/cases/:id/opinions/:opinion", h.getOpinion, auth)
 
 	// Quarterly reports (四半期報告): committee + own tier.
 	v1.POST("/quarterly/uploads", h.uploadQuarterly, auth)

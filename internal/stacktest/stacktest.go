@@ -56,12 +56,31 @@ func Run(t testing.TB, dbURL string, args ...string) string {
 }
 
 // New starts a server over a fresh, seeded database.
-func New(t testing.TB) *Stack {
+func New(t testing.TB) *Stack { return NewWith(t, Options{}) }
+
+// Options change the server New builds.
+type Options struct {
+	// Env are more environment variables for the server's configuration
+	// (KENSHO_LLM_ENABLED…), read like the real ones.
+	Env map[string]string
+	// Log receives every log line of the server, at every level (nil:
+	// discarded).
+	Log io.Writer
+}
+
+// NewWith is New with options.
+func NewWith(t testing.TB, o Options) *Stack {
 	t.Helper()
 	gdb, dbURL := dbtest.New(t)
 	Run(t, dbURL, "policy", "load")
 	Run(t, dbURL, "demo", "seed")
-	cfg, err := config.Load(Env(dbURL))
+	env := Env(dbURL)
+	cfg, err := config.Load(func(k string) string {
+		if v, ok := o.Env[k]; ok {
+			return v
+		}
+		return env(k)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +89,9 @@ func New(t testing.TB) *Stack {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.Log != nil {
+		log = slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	st, err := app.NewStack(context.Background(), gdb, cfg, cat, log)
 	if err != nil {
 		t.Fatal(err)
