@@ -20,4 +20,6 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change: $unformatted" >&2
   exit 1
 fi
-go test -count=1 -race ./...
+# The browser tests of internal/webui take minutes under -race on two cores;
+# Go's default 10-minute limit per package binary is too tight for them.
+go test -count=1 -race -timeout 45m ./...
