@@ -16,6 +16,7 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/webui"
 )
@@ -36,6 +37,11 @@ type Stack struct {
 	// Deadlines computes the deadlines of reports (Sync, from intake), the
 	// secretariat's queue, notifications and reminders.
 	Deadlines *deadline.Service
+
+	// Review is the committee's review: the triage desk and decisions,
+	// panels, annotations, comments, the verification, lessons and
+	// guidance. Its Matcher (the similarity engine) may be nil.
+	Review *review.Service
 }
 
 // NewStack builds the services and the handler.
@@ -56,14 +62,18 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
+	rev, err := newReview(gdb, cat, svc, deadlines, log)
+	if err != nil {
+		return nil, err
+	}
 	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
 	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
-		Portal: portal, Quarterly: quarterlies})
+		Portal: portal, Quarterly: quarterlies, Review: rev})
 	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
 		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
 		return nil, err
 	}
-	return &Stack{Deadlines: deadlines, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	return &Stack{Review: rev, Deadlines: deadlines, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }
 
 // newPortal is the reporting portal. Every submission, link and split
@@ -79,4 +89,15 @@ func newPortal(gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, ac *access.C
 	return &intake.Portal{DB: gdb, Access: ac, Catalogue: forms, Rules: cat, Log: log,
 		MaxAttachment: cfg.Intake.MaxAttachmentBytes,
 		AfterWrite:    []func(context.Context, *gorm.DB, int64) error{deadlines.Sync, quarterlies.RecordReport}}, nil
+}
+
+// newReview is the committee's review over configs/expert-fields.yaml,
+// expertise.yaml and lessons.yaml. The similarity engine is its Matcher
+// when there is one (nil: the review works without similar cases).
+func newReview(gdb *gorm.DB, cat *rules.Catalog, svc *services, deadlines *deadline.Service, log *slog.Logger) (*review.Service, error) {
+	cfg, err := review.Load(configs.FS)
+	if err != nil {
+		return nil, err
+	}
+	return review.New(gdb, svc.access, svc.cases, cat, deadlines, nil, cfg, log), nil
 }

@@ -14,7 +14,6 @@ import (
 	"kensho/internal/audit"
 	"kensho/internal/casefile"
 	"kensho/internal/casestore"
-	"kensho/internal/jpdate"
 )
 
 // committeeLessons are the lessons the committee accepted (table lessons).
@@ -502,6 +501,3 @@ func nextLessonID(tx *gorm.DB, code string, fy int) (string, error) {
 	}
 	return fmt.Sprintf("%s%02d", prefix, n+1), nil
 }
-
-// fiscalYearNow is the current fiscal year (JST).
-func (s *Service) fiscalYearNow() int { return jpdate.FiscalYear(s.now()) }
