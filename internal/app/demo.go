@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -94,17 +96,11 @@ func (a *app) seed(ctx context.Context, s *services) error {
 	if err := s.access.Reload(); err != nil {
 		return err
 	}
+	if err := createDemoUsers(ctx, s); err != nil {
+		return err
+	}
 	fmt.Fprintln(a.stdout, "Demo logins (demo only — these passwords are public):")
 	for _, u := range DemoUsers {
-		nu := u.NewUser
-		// example.org is reserved for examples (RFC 2606): no demo reminder reaches anyone.
-		nu.Email = u.Login + "@example.org"
-		if _, err := s.identity.Create(ctx, nu, "demo"); err != nil {
-			var ie *identity.InputError
-			if !errors.As(err, &ie) || ie.Field != "login" {
-				return fmt.Errorf("demo user %s: %w", u.Login, err)
-			}
-		}
 		fmt.Fprintf(a.stdout, "  %-16s %-28s %s\n", u.Login, u.Password, u.Note)
 	}
 	sec, err := s.identity.ByLogin(ctx, "secretariat")
@@ -189,4 +185,43 @@ func seedDecisions(ctx context.Context, s *services, sec access.Subject) error {
 		}
 	}
 	return nil
+}
+
+// createDemoUsers creates the demo users that do not exist yet.
+func createDemoUsers(ctx context.Context, s *services) error {
+	var have []string
+	if err := s.db.WithContext(ctx).Raw("SELECT login FROM users").Scan(&have).Error; err != nil {
+		return err
+	}
+	for _, u := range DemoUsers {
+		if slices.Contains(have, u.Login) {
+			continue
+		}
+		nu := u.NewUser
+		// example.org is reserved for examples (RFC 2606): no demo reminder reaches anyone.
+		nu.Email = u.Login + "@example.org"
+		nu.PasswordHash = demoHash(nu.Password)
+		if _, err := s.identity.Create(ctx, nu, "demo"); err != nil {
+			var ie *identity.InputError
+			if !errors.As(err, &ie) || ie.Field != "login" {
+				return fmt.Errorf("demo user %s: %w", u.Login, err)
+			}
+		}
+	}
+	return nil
+}
+
+// demoHashes are the demo passwords hashed, once per process: argon2id
+// (64 MiB) is most of a demo seed's time, and the test suites seed a fresh
+// database for every server they start. Demo only — these passwords are
+// public.
+var demoHashes sync.Map
+
+func demoHash(password string) string {
+	if h, ok := demoHashes.Load(password); ok {
+		return h.(string)
+	}
+	h := identity.HashPassword(password)
+	demoHashes.Store(password, h)
+	return h
 }

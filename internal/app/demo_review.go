@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"kensho/internal/access"
@@ -48,28 +47,17 @@ func (a *app) seedReview(ctx context.Context, s *services, sec access.Subject) e
 		ORDER BY c.id`).Scan(&ids).Error; err != nil {
 		return err
 	}
-	decide := func(id int64, in review.DecisionInput) error {
-		if _, err := rev.Decide(ctx, sec, id, in); err != nil {
-			var ce *review.ConflictError
-			if errors.As(err, &ce) {
-				return nil // decided otherwise since: the secretariat's decision stands
-			}
-			return fmt.Errorf("demo triage of case %d: %w", id, err)
-		}
-		return nil
-	}
-	for _, id := range ids {
-		if err := decide(id, review.DecisionInput{Depth: review.DepthInDepth, Reason: "過去の検証済み事案（移行）"}); err != nil {
-			return err
-		}
+	if _, err := rev.DecideHistory(ctx, sec, ids, review.DecisionInput{Depth: review.DepthInDepth, Reason: "過去の検証済み事案（移行）"}); err != nil {
+		return fmt.Errorf("demo triage of the historical accidents: %w", err)
 	}
 	nm, err := caseByRef(ctx, s, "DEMO-NM-2023-001")
 	if err != nil {
 		return err
 	}
 	study := true
-	if err := decide(nm, review.DecisionInput{Depth: review.DepthLight, Reason: "匿名化要旨を公表済みの事態（移行）", StudyNearMiss: &study}); err != nil {
-		return err
+	if _, err := rev.DecideHistory(ctx, sec, []int64{nm}, review.DecisionInput{Depth: review.DepthLight,
+		Reason: "匿名化要旨を公表済みの事態（移行）", StudyNearMiss: &study}); err != nil {
+		return fmt.Errorf("demo triage of DEMO-NM-2023-001: %w", err)
 	}
 	for ref, lessons := range historicalLessons {
 		id, err := caseByRef(ctx, s, ref)

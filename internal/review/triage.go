@@ -13,6 +13,7 @@ import (
 	"kensho/internal/audit"
 	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
+	"kensho/internal/casestore"
 	"kensho/internal/triage"
 )
 
@@ -225,6 +226,82 @@ func (s *Service) Decide(ctx context.Context, sub access.Subject, id int64, in D
 		return nil, err
 	}
 	return out, nil
+}
+
+// DecideHistory records the same decision on each of cases ids that has
+// none yet — the committee's past decisions, when Kenshō takes over a case
+// base that was verified before it — in one transaction, each audited as
+// a migrated decision. Cases decided already keep their decisions; it
+// returns how many were decided. No similarity is kept: the decisions were
+// not taken on it.
+func (s *Service) DecideHistory(ctx context.Context, sub access.Subject, ids []int64, in DecisionInput) (int, error) {
+	if !s.Access.Can(sub, access.System, access.Committee, access.Triage) {
+		return 0, casefile.ErrForbidden
+	}
+	depth, reason := strings.TrimSpace(in.Depth), strings.TrimSpace(in.Reason)
+	switch {
+	case !slices.Contains(Depths, depth):
+		return 0, input("depth", "depth.unknown", "%q: want in_depth, light or record_only", in.Depth)
+	case reason == "":
+		return 0, input("reason", "reason.required", "required: why the cases were verified so")
+	case len(ids) == 0:
+		return 0, nil
+	}
+	db := s.DB.WithContext(ctx)
+	var rows []struct {
+		ID         int64
+		Kind       string
+		MergedInto *int64
+		Decided    bool
+	}
+	if err := db.Raw(`SELECT c.id, c.kind, c.merged_into, EXISTS (SELECT 1 FROM triage_decisions d WHERE d.case_id = c.id) AS decided
+		FROM cases c WHERE c.id IN ? ORDER BY c.id`, ids).Scan(&rows).Error; err != nil {
+		return 0, err
+	}
+	if len(rows) != len(slices.Compact(slices.Sorted(slices.Values(ids)))) {
+		return 0, casefile.ErrNotFound
+	}
+	orgs, err := casestore.OperatorOrgs(db, ids)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rows {
+		switch {
+		case !s.Access.Can(sub, access.NewCaseRef(r.ID, orgs[r.ID]), access.Committee, access.Triage):
+			return 0, casefile.ErrForbidden
+		case r.MergedInto != nil:
+			return 0, input("case", "case.merged", "case %d was linked into case %d: decide that case", r.ID, *r.MergedInto)
+		case (r.Kind == string(caseformat.KindNearMiss)) != (in.StudyNearMiss != nil):
+			return 0, input("study_near_miss", "study.required", "case %d: a near-miss (and only a near-miss) says whether to study why it did not become serious", r.ID)
+		}
+	}
+	n := 0
+	err = db.Transaction(func(tx *gorm.DB) error {
+		for _, r := range rows {
+			if r.Decided {
+				continue
+			}
+			if err := lockCase(tx, r.ID); err != nil {
+				return err
+			}
+			res := tx.Exec(`INSERT INTO triage_decisions (case_id, version, depth, reason, study_near_miss, decided_by, decided_at)
+				SELECT ?, 1, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM triage_decisions WHERE case_id = ?)`,
+				r.ID, depth, reason, in.StudyNearMiss, actor(sub), s.now(), r.ID)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				continue
+			}
+			n++
+			if _, err := audit.Append(ctx, tx, audit.Event{Actor: actor(sub), Action: audit.ActionTriage, Object: access.CaseKey(r.ID) + "/triage",
+				CaseID: r.ID, Detail: map[string]any{"version": 1, "depth": depth, "reason": audit.Hidden(reason), "history": true}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 // decisionConflict says what changed between decision version base of

@@ -238,3 +238,30 @@ type failingMatcher struct{}
 func (failingMatcher) Similar(context.Context, access.Subject, int64, int) (*triage.Result, error) {
 	return nil, errors.New("index not ready")
 }
+
+func TestDecideHistory(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	d16, k1, nm := e.cases["D-2016"], e.cases["K-1"], e.cases["D-NM"]
+	e.decide(k1, DepthLight)
+	in := DecisionInput{Depth: DepthInDepth, Reason: "過去の検証済み事案（移行）"}
+	_, err := e.svc.DecideHistory(ctx, e.sub["tanaka"], []int64{d16}, in)
+	assert.ErrorIs(t, err, casefile.ErrForbidden)
+	_, err = e.svc.DecideHistory(ctx, e.sub["sec"], []int64{d16, nm}, in)
+	assert.Equal(t, "study_near_miss", inputField(t, err), "a near-miss says whether it is studied")
+	_, err = e.svc.DecideHistory(ctx, e.sub["sec"], []int64{d16, 999999}, in)
+	assert.ErrorIs(t, err, casefile.ErrNotFound)
+	n, err := e.svc.DecideHistory(ctx, e.sub["sec"], []int64{d16, k1}, in)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "a case decided already keeps its decision")
+	n, err = e.svc.DecideHistory(ctx, e.sub["sec"], []int64{d16, k1}, in)
+	require.NoError(t, err)
+	assert.Zero(t, n, "twice is once")
+	cur, err := current(e.db, k1)
+	require.NoError(t, err)
+	assert.Equal(t, DepthLight, cur.Depth)
+	cur, err = current(e.db, d16)
+	require.NoError(t, err)
+	assert.Equal(t, DepthInDepth, cur.Depth)
+	assert.Contains(t, e.auditActions(d16), "triage.decide")
+}
