@@ -114,7 +114,7 @@ func checkPolicyLine(f []string) string {
 		return fmt.Sprintf("case %q: want *, own, shared or owner:org:N", cs)
 	case tier != "*" && !Tier(tier).Valid():
 		return fmt.Sprintf("tier %q is unknown", tier)
-	case act != "*" && !slices.Contains(knownActions, Action(act)):
+	case act != "*" && !slices.Contains(knownActions, Action(act)) && !isReviewAction(Action(act)):
 		return fmt.Sprintf("action %q is unknown", act)
 	case eft != "allow" && eft != "deny":
 		return fmt.Sprintf("effect %q: want allow or deny", eft)

@@ -75,6 +75,7 @@ then KENSHO_* environment variables (KENSHO_DATABASE_URL, KENSHO_ADDR, …).`,
 		a.whatifCmd(), a.dbCmd(), a.orgsCmd(), a.configCmd())
 	root.AddCommand(a.deadlinesCmd())
 	root.AddCommand(a.quarterlyCmd())
+	root.AddCommand(a.lessonsCmd())
 	return root
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -21,12 +23,21 @@ type DemoUser struct {
 	Note string
 }
 
-// DemoUsers has one user per role, a designated partner's reporter and an
-// expert with a declared conflict.
+// DemoUsers has one user per role, a designated partner's reporter, and
+// experts enough for a panel to cover every field of expertise (two with a
+// declared conflict).
 var DemoUsers = []DemoUser{
 	{identity.NewUser{Login: "secretariat", DisplayName: "事務局 太郎", Role: "secretariat", Password: "kensho-demo-secretariat"}, "事務局 / secretariat"},
 	{identity.NewUser{Login: "expert", DisplayName: "構成員 花子", Role: "expert", Fields: []string{"telecom_engineering", "software_engineering"},
 		Conflicts: []string{"ソフトバンク株式会社"}, Password: "kensho-demo-expert"}, "構成員 (conflict: SoftBank) / expert"},
+	{identity.NewUser{Login: "expert-telecom", DisplayName: "構成員 一郎", Role: "expert", Fields: []string{"telecom_engineering"},
+		Conflicts: []string{"KDDI株式会社"}, Password: "kensho-demo-expert-telecom"}, "構成員 電気通信工学 (conflict: KDDI) / expert"},
+	{identity.NewUser{Login: "expert-software", DisplayName: "構成員 二葉", Role: "expert", Fields: []string{"software_engineering"},
+		Password: "kensho-demo-expert-software"}, "構成員 ソフトウェア工学 / expert"},
+	{identity.NewUser{Login: "expert-audit", DisplayName: "構成員 三奈", Role: "expert", Fields: []string{"systems_audit"},
+		Password: "kensho-demo-expert-audit"}, "構成員 システム監査 / expert"},
+	{identity.NewUser{Login: "expert-consumer", DisplayName: "構成員 四季", Role: "expert", Fields: []string{"consumer_affairs"},
+		Password: "kensho-demo-expert-consumer"}, "構成員 消費者保護 / expert"},
 	{identity.NewUser{Login: "editor", DisplayName: "編集 次郎", Role: "editor", Password: "kensho-demo-editor"}, "編集者 / editor"},
 	{identity.NewUser{Login: "auditor", DisplayName: "監査 三郎", Role: "auditor", Password: "kensho-demo-auditor"}, "監査 / auditor"},
 	{identity.NewUser{Login: "admin", DisplayName: "管理 四郎", Role: "admin", Password: "kensho-demo-admin"}, "管理者 / admin"},
@@ -51,8 +62,10 @@ func (a *app) demoCmd() *cobra.Command {
 }
 
 // seed loads the demo data: the registry, the real serious accidents, two
-// invented near-misses, the demo users, and the secretariat's decisions
-// that put cases in every tier. Each step checks before it writes.
+// invented near-misses, the demo users, the secretariat's decisions that
+// put cases in every tier, reports filed through the portal, and the
+// committee's past review (triage decisions, lessons). Each step checks
+// before it writes.
 func (a *app) seed(ctx context.Context, s *services) error {
 	store, closeDB, err := a.openStore(ctx)
 	if err != nil {
@@ -83,18 +96,12 @@ func (a *app) seed(ctx context.Context, s *services) error {
 	if err := s.access.Reload(); err != nil {
 		return err
 	}
+	if err := createDemoUsers(ctx, s); err != nil {
+		return err
+	}
 	fmt.Fprintln(a.stdout, "Demo logins (demo only — these passwords are public):")
 	for _, u := range DemoUsers {
-		nu := u.NewUser
-		// example.org is reserved for examples (RFC 2606): no demo reminder reaches anyone.
-		nu.Email = u.Login + "@example.org"
-		if _, err := s.identity.Create(ctx, nu, "demo"); err != nil {
-			var ie *identity.InputError
-			if !errors.As(err, &ie) || ie.Field != "login" {
-				return fmt.Errorf("demo user %s: %w", u.Login, err)
-			}
-		}
-		fmt.Fprintf(a.stdout, "  %-12s %-26s %s\n", u.Login, u.Password, u.Note)
+		fmt.Fprintf(a.stdout, "  %-16s %-28s %s\n", u.Login, u.Password, u.Note)
 	}
 	sec, err := s.identity.ByLogin(ctx, "secretariat")
 	if err != nil {
@@ -103,7 +110,10 @@ func (a *app) seed(ctx context.Context, s *services) error {
 	if err := seedDecisions(ctx, s, sec.Subject); err != nil {
 		return err
 	}
-	return a.seedIntake(ctx, s)
+	if err := a.seedIntake(ctx, s); err != nil {
+		return err
+	}
+	return a.seedReview(ctx, s, sec.Subject)
 }
 
 // caseByRef finds a demo case by its ref.
@@ -175,4 +185,43 @@ func seedDecisions(ctx context.Context, s *services, sec access.Subject) error {
 		}
 	}
 	return nil
+}
+
+// createDemoUsers creates the demo users that do not exist yet.
+func createDemoUsers(ctx context.Context, s *services) error {
+	var have []string
+	if err := s.db.WithContext(ctx).Raw("SELECT login FROM users").Scan(&have).Error; err != nil {
+		return err
+	}
+	for _, u := range DemoUsers {
+		if slices.Contains(have, u.Login) {
+			continue
+		}
+		nu := u.NewUser
+		// example.org is reserved for examples (RFC 2606): no demo reminder reaches anyone.
+		nu.Email = u.Login + "@example.org"
+		nu.PasswordHash = demoHash(nu.Password)
+		if _, err := s.identity.Create(ctx, nu, "demo"); err != nil {
+			var ie *identity.InputError
+			if !errors.As(err, &ie) || ie.Field != "login" {
+				return fmt.Errorf("demo user %s: %w", u.Login, err)
+			}
+		}
+	}
+	return nil
+}
+
+// demoHashes are the demo passwords hashed, once per process: argon2id
+// (64 MiB) is most of a demo seed's time, and the test suites seed a fresh
+// database for every server they start. Demo only — these passwords are
+// public.
+var demoHashes sync.Map
+
+func demoHash(password string) string {
+	if h, ok := demoHashes.Load(password); ok {
+		return h.(string)
+	}
+	h := identity.HashPassword(password)
+	demoHashes.Store(password, h)
+	return h
 }

@@ -18,6 +18,7 @@ import (
 	"kensho/internal/jobs"
 	"kensho/internal/llm"
 	"kensho/internal/quarterly"
+	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
 	"kensho/internal/webui"
@@ -43,6 +44,10 @@ type Stack struct {
 	// Opinions asks the configured LLM for a second opinion on a case (off
 	// unless llm.enabled); its calls are jobs of the instance's runner.
 	Opinions *triage.Opinions
+	// Review is the committee's review: the triage desk and decisions,
+	// panels, annotations, comments, the verification, lessons and
+	// guidance. Its Matcher (the similarity engine) may be nil.
+	Review *review.Service
 }
 
 // JobServices are the services whose background jobs an instance's one
@@ -73,14 +78,18 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
+	rev, err := newReview(gdb, cat, svc, deadlines, log)
+	if err != nil {
+		return nil, err
+	}
 	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
 	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
-		Portal: portal, Quarterly: quarterlies, Opinions: opinions})
+		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev})
 	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
 		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
 		return nil, err
 	}
-	return &Stack{Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	return &Stack{Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }
 
 // newPortal is the reporting portal. Every submission, link and split
@@ -96,4 +105,15 @@ func newPortal(gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, ac *access.C
 	return &intake.Portal{DB: gdb, Access: ac, Catalogue: forms, Rules: cat, Log: log,
 		MaxAttachment: cfg.Intake.MaxAttachmentBytes,
 		AfterWrite:    []func(context.Context, *gorm.DB, int64) error{deadlines.Sync, quarterlies.RecordReport}}, nil
+}
+
+// newReview is the committee's review over configs/expert-fields.yaml,
+// expertise.yaml and lessons.yaml. The similarity engine is its Matcher
+// when there is one (nil: the review works without similar cases).
+func newReview(gdb *gorm.DB, cat *rules.Catalog, svc *services, deadlines *deadline.Service, log *slog.Logger) (*review.Service, error) {
+	cfg, err := review.Load(configs.FS)
+	if err != nil {
+		return nil, err
+	}
+	return review.New(gdb, svc.access, svc.cases, cat, deadlines, nil, cfg, log), nil
 }

@@ -66,6 +66,25 @@ const (
 	ActionOpinionOutcome = "opinion.outcome"
 )
 
+// The actions of the committee's review (package review).
+const (
+	ActionTriage             = "triage.decide"
+	ActionPanelAccept        = "panel.accept"
+	ActionPanelAdd           = "panel.add"
+	ActionPanelRemove        = "panel.remove"
+	ActionPanelDue           = "panel.due"
+	ActionAnnotationSave     = "annotation.save"
+	ActionAnnotationSubmit   = "annotation.submit"
+	ActionComment            = "comment.add"
+	ActionVerificationSave   = "verification.save"
+	ActionVerificationFinal  = "verification.finalise"
+	ActionVerificationReopen = "verification.reopen"
+	ActionLessonCreate       = "lesson.create"
+	ActionLessonLink         = "lesson.link"
+	ActionGuidanceSave       = "guidance.save"
+	ActionGuidancePublish    = "guidance.publish"
+)
+
 // Entry is one line of the trail.
 type Entry struct {
 	ID       int64     `json:"id"`

@@ -100,6 +100,14 @@ func (s *Service) view(ctx context.Context, sub access.Subject, id int64) (*View
 	return v, rec, nil
 }
 
+// ViewRecord is case id as sub may see it with the stored record behind
+// it, without recording a read: for domain services that decide on a case
+// (package review) and audit what they show themselves. ErrNotFound when
+// sub sees nothing of it.
+func (s *Service) ViewRecord(ctx context.Context, sub access.Subject, id int64) (*View, *casestore.Record, error) {
+	return s.view(ctx, sub, id)
+}
+
 // Get returns case id as sub may see it. Reading restricted, own or
 // committee material is audited.
 func (s *Service) Get(ctx context.Context, sub access.Subject, id int64) (*View, error) {

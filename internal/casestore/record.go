@@ -154,3 +154,31 @@ func ReportBody(db *gorm.DB, caseID, reportID int64) (*ReportMeta, []byte, error
 	}
 	return meta, row.Body, nil
 }
+
+// Cases loads the working copies of cases ids in one round of queries
+// (for a page of cases that are judged or matched, not shown whole); ids
+// that do not exist are absent from the map.
+func Cases(db *gorm.DB, ids []int64) (map[int64]caseformat.Case, error) {
+	out := make(map[int64]caseformat.Case, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []caseRow
+	if err := db.Where("id = ANY(?::bigint[])", idArray(ids)).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	if err := loadParts(db, rows); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		c, err := fromRow(&rows[i])
+		if err != nil {
+			return nil, fmt.Errorf("case %d: %w", rows[i].ID, err)
+		}
+		out[rows[i].ID] = c
+	}
+	return out, nil
+}

@@ -14,6 +14,7 @@ import (
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
 	"kensho/internal/redact"
+	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
 )
@@ -47,6 +48,7 @@ func statusOf(err error) (int, errorBody) {
 		conflict  *intake.ConflictError
 		rowErrs   quarterly.Errors
 		qInput    *quarterly.InputError
+		rConflict *review.ConflictError
 	)
 	switch {
 	case errors.Is(err, errUnauthenticated):
@@ -75,6 +77,10 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusConflict, errorBody{Error: conflict.Error() + "; reload and apply your change again", Conflict: conflict}
 	case errors.As(err, &inInput):
 		return http.StatusUnprocessableEntity, errorBody{Error: inInput.Error(), Details: []caseformat.FieldError{{Path: inInput.Field, Message: inInput.Message}}}
+	case errors.Is(err, review.ErrNotFound):
+		return http.StatusNotFound, errorBody{Error: "not found"}
+	case errors.As(err, &rConflict):
+		return http.StatusConflict, errorBody{Error: rConflict.Error() + "; reload and apply your change again", Conflict: reviewConflict(rConflict)}
 	case errors.Is(err, casefile.ErrConflict):
 		return http.StatusConflict, errorBody{Error: casefile.ErrConflict.Error() + "; reload and apply your change again"}
 	case errors.Is(err, triage.ErrLLMOff):
@@ -128,4 +134,15 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		_ = c.JSON(status, body)
 	}
+}
+
+// reviewConflict is a stale save of the review in the shape of every
+// conflict the API reports.
+func reviewConflict(e *review.ConflictError) *intake.ConflictError {
+	out := &intake.ConflictError{Record: e.Record, Version: e.Version, Current: e.Current, UpdatedBy: e.UpdatedBy, UpdatedAt: e.UpdatedAt,
+		Changes: make([]intake.Change, len(e.Changes))}
+	for i, c := range e.Changes {
+		out.Changes[i] = intake.Change{Path: c.Path, Before: c.Before, After: c.After}
+	}
+	return out
 }

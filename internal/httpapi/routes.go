@@ -15,6 +15,7 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
 )
@@ -37,6 +38,9 @@ type Deps struct {
 
 	// Opinions: the LLM second opinion on a case (committee tier).
 	Opinions *triage.Opinions
+	// Review: triage, panels, annotations, the committee's verification,
+	// lessons and administrative guidance.
+	Review *review.Service
 }
 
 // Register adds the API's routes to e.
@@ -105,6 +109,41 @@ func Register(e *echo.Echo, d Deps) {
 	v1.POST("/quarterly/uploads", h.uploadQuarterly, auth)
 	v1.GET("/quarterly/template.xlsx", h.quarterlyTemplate, auth)
 	v1.GET("/quarterly/rows", h.quarterlyRows, auth)
+
+	// The committee's review (package review), committee tier of each case:
+	// the secretariat's triage desk and decisions, panels of experts, the
+	// experts' annotations and queues, comments, the committee's
+	// verification, the lessons catalogue, administrative guidance
+	// (published guidance is public).
+	v1.GET("/triage/desk", h.triageDesk, auth)
+	v1.GET("/cases/:id/review", h.caseReview, auth)
+	v1.GET("/cases/:id/triage", h.getTriage, auth)
+	v1.POST("/cases/:id/triage", h.decide, auth)
+	v1.GET("/cases/:id/panel", h.getPanel, auth)
+	v1.POST("/cases/:id/panel", h.acceptPanel, auth)
+	v1.POST("/cases/:id/panel/members", h.addMember, auth)
+	v1.PUT("/cases/:id/panel/members/:user", h.setDue, auth)
+	v1.DELETE("/cases/:id/panel/members/:user", h.removeMember, auth)
+	v1.GET("/experts", h.listExperts, auth)
+	v1.GET("/experts/:user/queue", h.expertQueue, auth)
+	v1.GET("/review/queue", h.myQueue, auth)
+	v1.GET("/cases/:id/annotations", h.workspace, auth)
+	v1.PUT("/cases/:id/annotations/mine", h.saveAnnotation, auth)
+	v1.POST("/cases/:id/annotations/mine/submit", h.submitAnnotation, auth)
+	v1.GET("/cases/:id/comments", h.listComments, auth)
+	v1.POST("/cases/:id/comments", h.addComment, auth)
+	v1.GET("/cases/:id/verification", h.consolidation, auth)
+	v1.PUT("/cases/:id/verification", h.saveVerification, auth)
+	v1.POST("/cases/:id/verification/finalise", h.finaliseVerification, auth)
+	v1.POST("/cases/:id/verification/reopen", h.reopenVerification, auth)
+	v1.GET("/lessons", h.listLessons, auth)
+	v1.GET("/lessons/:lesson", h.getLesson, auth)
+	v1.POST("/cases/:id/guidance", h.createGuidance, auth)
+	v1.GET("/guidance", h.listGuidance, auth)
+	v1.GET("/guidance/:id", h.getGuidance, auth)
+	v1.PUT("/guidance/:id", h.updateGuidance, auth)
+	v1.POST("/guidance/:id/publish", h.publishGuidance, auth)
+	v1.GET("/public/guidance", h.publicGuidance)
 }
 
 type handlers struct{ Deps }

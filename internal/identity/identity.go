@@ -102,6 +102,10 @@ type NewUser struct {
 	Fields      []string
 	Conflicts   []string
 	Password    string
+	// PasswordHash is Password hashed beforehand (HashPassword), used
+	// instead of hashing it again: the demo's public passwords are hashed
+	// once per process, not once per database.
+	PasswordHash string
 	// Email is optional: a bare address (name@example.org).
 	Email string
 }
@@ -147,7 +151,13 @@ func (s *Service) Create(ctx context.Context, nu NewUser, by string) (*User, err
 	if u.Fields == nil {
 		u.Fields = Strings{}
 	}
-	if nu.Password != "" {
+	switch {
+	case nu.PasswordHash != "":
+		if !strings.HasPrefix(nu.PasswordHash, "$argon2id$") {
+			return nil, &InputError{"password", "password.hash", "not an argon2id hash"}
+		}
+		u.PasswordHash = nu.PasswordHash
+	case nu.Password != "":
 		u.PasswordHash = HashPassword(nu.Password)
 	}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

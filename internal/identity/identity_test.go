@@ -47,6 +47,7 @@ func TestCreateChecksEveryField(t *testing.T) {
 		{identity.NewUser{Login: "x1", Role: "editor", Conflicts: []string{"KDDI"}}, "conflicts"},
 		{identity.NewUser{Login: "x1", Role: "expert", Conflicts: []string{"nobody"}}, "conflicts"},
 		{identity.NewUser{Login: "x1", Role: "editor", Password: "short"}, "password"},
+		{identity.NewUser{Login: "x1", Role: "editor", PasswordHash: "$2b$10$bcrypt"}, "password"},
 	} {
 		_, err := s.Create(ctx, tc.nu, "test")
 		var ie *identity.InputError
@@ -54,6 +55,11 @@ func TestCreateChecksEveryField(t *testing.T) {
 		assert.Equal(t, tc.field, ie.Field, ie.Error())
 	}
 	_, err := s.Create(ctx, identity.NewUser{Login: "ok", Role: "editor"}, "test")
+	require.NoError(t, err)
+	// A password hashed beforehand signs in like one hashed here.
+	_, err = s.Create(ctx, identity.NewUser{Login: "pre", Role: "editor", PasswordHash: identity.HashPassword("hashed-before-1")}, "test")
+	require.NoError(t, err)
+	_, _, err = s.Login(ctx, "pre", "hashed-before-1", "test")
 	require.NoError(t, err)
 	_, err = s.Create(ctx, identity.NewUser{Login: "OK", Role: "editor"}, "test")
 	var ie *identity.InputError
