@@ -857,6 +857,19 @@ var messages = map[string]msg{
 	"flash.read":        {"既読にしました。", "Marked as read."},
 }
 
+// addMessages adds the strings of a group of pages kept in a file of its
+// own (messages_*.go, from their init): the catalogue stays one map, and a
+// key defined twice stops the program at start rather than showing one of
+// the two strings at random.
+func addMessages(m map[string]msg) {
+	for k, v := range m {
+		if _, dup := messages[k]; dup {
+			panic("webui: message " + k + " is defined twice")
+		}
+		messages[k] = v
+	}
+}
+
 // tr returns the string of key in lang. A missing key shows as [key] so
 // that it is seen in review rather than shown blank.
 func tr(lang, key string) string {
