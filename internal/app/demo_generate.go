@@ -73,7 +73,7 @@ Never on a production database.`,
 	cmd.Flags().StringVar(&out, "out", "", "write a kensho-case/v1 file (- for stdout) instead of the database")
 	cmd.Flags().IntVar(&rows, "quarterly-rows", 0, "how many quarterly detailed-form rows")
 	cmd.Flags().StringVar(&qout, "quarterly-out", "", "with --out: write the rows as a kensho-quarterly/v1 file")
-	cmd.Flags().IntVar(&batch, "batch", 5000, "cases per COPY batch")
+	cmd.Flags().IntVar(&batch, "batch", 2000, "cases per COPY batch")
 	cmd.Flags().IntVar(&workers, "workers", 0, "goroutines generating cases (0: one per CPU)")
 	_ = cmd.Flags().MarkHidden("batch")
 	_ = cmd.Flags().MarkHidden("workers")

@@ -44,7 +44,7 @@ func (g *Generator) Batches(ctx context.Context, n, size, workers int) <-chan *B
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	out := make(chan *Batch, workers)
+	out := make(chan *Batch)
 	futures := make(chan chan *Batch, workers)
 	go func() {
 		defer close(futures)

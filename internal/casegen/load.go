@@ -26,7 +26,7 @@ type LoadOptions struct {
 	Cases, QuarterlyRows int
 	// Actor is who the audit trail names.
 	Actor string
-	// BatchSize is the cases per COPY (default 5,000); Workers the
+	// BatchSize is the cases per COPY (default 2,000); Workers the
 	// goroutines generating (default GOMAXPROCS).
 	BatchSize, Workers int
 	// Now stamps the reports and the cases (time.Now when zero).
@@ -42,6 +42,10 @@ type LoadResult struct {
 	Rows int64 `json:"rows"`
 	// Elapsed is the wall time of the load, commit included.
 	Elapsed time.Duration `json:"-"`
+	// Waited is the time spent waiting for cases to be generated, Copying
+	// the time in COPY, Checking the time finding held cases and
+	// organisations: where a slow load spends its time.
+	Waited, Copying, Checking time.Duration `json:"-"`
 }
 
 // Load writes cases [0, opt.Cases) and rows [0, opt.QuarterlyRows) straight
@@ -59,7 +63,7 @@ type LoadResult struct {
 func (g *Generator) Load(ctx context.Context, gdb *gorm.DB, opt LoadOptions) (*LoadResult, error) {
 	started := time.Now()
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 5000
+		opt.BatchSize = 2000
 	}
 	if opt.Actor == "" {
 		opt.Actor = "system"
@@ -90,7 +94,14 @@ func (g *Generator) Load(ctx context.Context, gdb *gorm.DB, opt LoadOptions) (*L
 				return err
 			}
 			l := &loader{g: g, tx: tx, withPgx: withPgx, now: now, orgs: map[string]int64{}, res: res}
-			for b := range g.Batches(ctx, opt.Cases, opt.BatchSize, opt.Workers) {
+			batches := g.Batches(ctx, opt.Cases, opt.BatchSize, opt.Workers)
+			for {
+				t := time.Now()
+				b, ok := <-batches
+				res.Waited += time.Since(t)
+				if !ok {
+					break
+				}
 				if err := l.cases(ctx, b); err != nil {
 					return err
 				}
@@ -149,6 +160,7 @@ func (l *loader) resolve(names []string) error {
 
 // cases writes one batch: new cases by COPY, changed ones replaced.
 func (l *loader) cases(ctx context.Context, b *Batch) error {
+	started := time.Now()
 	var names []string
 	for _, c := range b.Cases {
 		for _, op := range c.Operators {
@@ -170,7 +182,12 @@ func (l *loader) cases(ctx context.Context, b *Batch) error {
 		nc.Identity = intake.IdentityKey(nc.OrgIDs, c.Ref)
 		ncs[k], keys[k] = nc, nc.Identity
 	}
-	existing, err := casestore.FindByIdentity(l.tx, keys)
+	var existing map[string]*casestore.Existing
+	err := l.withPgx(func(pc *pgx.Conn) error {
+		var err error
+		existing, err = held(ctx, pc, keys)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -193,11 +210,43 @@ func (l *loader) cases(ctx context.Context, b *Batch) error {
 			l.res.Rows += 1 + rowsOf(nc.Case)
 		}
 	}
+	copying := time.Now()
+	l.res.Checking += copying.Sub(started)
+	defer func() { l.res.Copying += time.Since(copying) }()
 	return l.withPgx(func(pc *pgx.Conn) error {
 		n, err := casestore.Copy(ctx, pc, fresh, l.now)
 		l.res.Rows += n
 		return err
 	})
+}
+
+// held is casestore.FindByIdentity in one query on the pgx connection:
+// the cases held among the identity keys, with their reports' hashes.
+func held(ctx context.Context, pc *pgx.Conn, keys []string) (map[string]*casestore.Existing, error) {
+	rows, err := pc.Query(ctx, `SELECT c.identity_key, c.id, r.canonical_sha256
+		FROM cases c LEFT JOIN reports r ON r.case_id = c.id WHERE c.identity_key = ANY($1)`, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*casestore.Existing{}
+	for rows.Next() {
+		var key string
+		var id int64
+		var hash *string
+		if err := rows.Scan(&key, &id, &hash); err != nil {
+			return nil, err
+		}
+		e := out[key]
+		if e == nil {
+			e = &casestore.Existing{CaseID: id, Reports: map[string]bool{}}
+			out[key] = e
+		}
+		if hash != nil {
+			e.Reports[*hash] = true
+		}
+	}
+	return out, rows.Err()
 }
 
 // rowsOf counts the working-copy rows of a case.

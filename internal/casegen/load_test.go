@@ -246,7 +246,9 @@ func TestLoadStreams(t *testing.T) {
 	res, err := g.Load(ctx, gdb, casegen.LoadOptions{Cases: 20000, BatchSize: 2000, Workers: 2})
 	require.NoError(t, err)
 	assert.Equal(t, 20000, res.Imported)
-	t.Logf("20,000 cases, %d rows in %s", res.Rows, time.Since(start).Round(time.Millisecond))
+	t.Logf("20,000 cases, %d rows in %s (waiting for cases %s, checking %s, copying %s)", res.Rows,
+		time.Since(start).Round(time.Millisecond), res.Waited.Round(time.Millisecond), res.Checking.Round(time.Millisecond),
+		res.Copying.Round(time.Millisecond))
 	var kinds []string
 	require.NoError(t, gdb.Raw(`SELECT DISTINCT kind FROM cases ORDER BY kind`).Scan(&kinds).Error)
 	assert.True(t, slices.Equal([]string{"accident", "information", "near_miss"}, kinds), kinds)
