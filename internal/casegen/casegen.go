@@ -100,11 +100,17 @@ type Meta struct {
 
 // Meta describes case i. It costs as much as Case(i): the level is known
 // only once the impacts are built (an operator too small for a serious
-// accident has a quarterly-report one).
+// accident has a quarterly-report one). CaseMeta gives both at once.
 func (g *Generator) Meta(i int) Meta {
+	_, m := g.CaseMeta(i)
+	return m
+}
+
+// CaseMeta returns case i and what it was generated to be.
+func (g *Generator) CaseMeta(i int) (caseformat.Case, Meta) {
 	p := g.plan(i)
-	g.build(p)
-	return Meta{Ref: g.Ref(i), Kind: p.kind, Level: p.level.String(), Scenario: p.sc.id, Cluster: p.cluster,
+	c, _ := g.build(p)
+	return c, Meta{Ref: g.Ref(i), Kind: p.kind, Level: p.level.String(), Scenario: p.sc.id, Cluster: p.cluster,
 		NearMissSituation: p.situation}
 }
 

@@ -237,16 +237,16 @@ func TestLoadRowsAreWhatUploadWrites(t *testing.T) {
 // A larger base loads batch by batch, every kind of case in it.
 func TestLoadStreams(t *testing.T) {
 	if testing.Short() {
-		t.Skip("loads 20,000 cases")
+		t.Skip("loads 10,000 cases")
 	}
 	ctx := context.Background()
 	g := generator(t, 3)
 	gdb, _ := dbtest.New(t)
 	start := time.Now()
-	res, err := g.Load(ctx, gdb, casegen.LoadOptions{Cases: 20000, BatchSize: 2000, Workers: 2})
+	res, err := g.Load(ctx, gdb, casegen.LoadOptions{Cases: 10000, BatchSize: 1500, Workers: 2})
 	require.NoError(t, err)
-	assert.Equal(t, 20000, res.Imported)
-	t.Logf("20,000 cases, %d rows in %s (waiting for cases %s, checking %s, copying %s)", res.Rows,
+	assert.Equal(t, 10000, res.Imported)
+	t.Logf("10,000 cases, %d rows in %s (waiting for cases %s, checking %s, copying %s)", res.Rows,
 		time.Since(start).Round(time.Millisecond), res.Waited.Round(time.Millisecond), res.Checking.Round(time.Millisecond),
 		res.Copying.Round(time.Millisecond))
 	var kinds []string

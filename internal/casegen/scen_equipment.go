@@ -29,7 +29,7 @@ var equipmentScenarios = []scenario{
 		cause: P(
 			"{device}（{model}、ソフトウェア{ver}）に、{trigger}に{flaw}が生じる{bug}が内在していた。この{bug}により{symptom}、{standby}も同一のソフトウェアで動作していたため同様に停止した。当該{bug}は{vendor}も把握していない未知のものであった。",
 			"{trigger}に{flaw}が発生する{bug}が{device}のソフトウェア（{ver}）に存在し、{symptom}、通信を処理できなくなった。{vendor}においても事前に検出できていなかった。",
-			"{device}のソフトウェアに{flaw}の{bug}があり、{trigger}に{symptom}。{active}と{standby}が同じ条件で停止したため、冗長構成が機能しなかった。",
+			"{device}のソフトウェアに{flaw}の{bug}があり、{trigger}に{symptom}、サービスが停止した。{active}と{standby}が同じ条件で停止したため、冗長構成が機能しなかった。",
 		),
 		develop: P(
 			"{t0}頃、{device}で{symptom}、{alarm}が発報された。{t1}、{center}で{effect}ことを確認し、対応を開始した。",
@@ -123,7 +123,7 @@ var equipmentScenarios = []scenario{
 			"event": P("{part}の{fault}", "ハードウェアの{fault}"),
 		},
 		cause: P(
-			"{device}（{model}）の{part}が{why}により{fault}した。{fail2}ため、通信が途絶した。",
+			"{device}（{model}）の{part}が{why}により{broke}。{fail2}ため、通信が途絶した。",
 			"{why}による{part}の{fault}が{cause_w}である。通常は{standby}へ切り替わる構成であったが、{fail2}。",
 		),
 		develop: P(
@@ -154,8 +154,8 @@ var equipmentScenarios = []scenario{
 			"event":  P("ストレージ装置の{fault}", "ディスクの多重故障", "メール格納領域の{fault}"),
 		},
 		cause: P(
-			"{array}でディスク{count}台が{fault}し、RAIDの再構築を行っていたところ、{second}、データを読み出せなくなった。{thus}{lost}。",
-			"{array}のディスクが{fault}した後、{second}たため冗長性が失われ、{lost}。ディスクの交換時期の管理が不十分であった。",
+			"{array}でディスク[2|3]台が{broke_te}、RAIDの再構築を行っていたところ、{second}、データを読み出せなくなった。{thus}{lost}。",
+			"{array}のディスクが{broke}後、{second}たため冗長性が失われ、{lost}。ディスクの交換時期の管理が不十分であった。",
 		),
 		develop: P(
 			"{t0}、{array}の{alarm}を{noticed}。{t1}にはメールの送受信ができない状態となった。",
@@ -240,7 +240,7 @@ var equipmentScenarios = []scenario{
 			"event":  P("空調設備の{fault}による温度上昇", "機器室の温度上昇", "空調の停止"),
 		},
 		cause: P(
-			"{site}の{aircon}が{fault}し、{heat}、{device}が温度保護機能により自動停止した。空調の冗長系も保守中で停止していた。",
+			"{site}の{aircon}が{broke_te}、{heat}、{device}が温度保護機能により自動停止した。空調の冗長系も保守中で停止していた。",
 			"{aircon}の{fault}で機器室の冷却ができなくなり、{heat}たため{device}が停止した。温度の監視警報の閾値が高く設定されており、検知が遅れた。",
 		),
 		develop: P(
@@ -267,7 +267,7 @@ var equipmentScenarios = []scenario{
 			"event": P("時刻同期の{fault}", "{sync}の{fault}", "同期信号の喪失"),
 		},
 		cause: P(
-			"{sync}が{fault}し、{device}へ同期信号が供給されなくなった。{device}は同期外れを検知して電波の発射を停止した。",
+			"{sync}が{broke_te}、{device}へ同期信号が供給されなくなった。{device}は同期外れを検知して電波の発射を停止した。",
 			"{sync}のソフトウェアが特定の日付の処理を誤り、誤った時刻を配信したため、接続する{device}が{count}局にわたり停止した。",
 		),
 		develop: P(
@@ -317,7 +317,7 @@ var equipmentScenarios = []scenario{
 		degrade:   0.05, local: true,
 		slots: map[string]pool{
 			"first":  P("一方の経路の光ファイバの劣化", "一方の経路の伝送装置の{fault}", "一方の区間の保守工事"),
-			"second": P("もう一方の経路でも光ファイバの断線が{happen}", "迂回先の伝送装置も{fault}し", "迂回経路の設定に誤りがあり"),
+			"second": P("もう一方の経路でも光ファイバの断線が{happen}", "迂回先の伝送装置も{broke_te}", "迂回経路の設定に誤りがあり"),
 			"event":  P("伝送路の二重障害", "リング構成の伝送路の両方向の断", "伝送路の{fault}"),
 		},
 		cause: P(
@@ -368,7 +368,7 @@ var equipmentScenarios = []scenario{
 			"event": P("{unit}の{fault}", "衛星回線の{fault}", "衛星設備の機能低下"),
 		},
 		cause: P(
-			"衛星設備の{unit}が{fault}し、{island}との衛星回線が途絶した。予備の{unit}への切替えに時間を要した。",
+			"衛星設備の{unit}が{broke_te}、{island}との衛星回線が途絶した。予備の{unit}への切替えに時間を要した。",
 			"{unit}の機能が低下し、{island}向けの衛星回線の品質が大きく低下した。太陽活動の影響も重なった。",
 		),
 		develop: P("{t0}、{island}向けの衛星回線の{alarm}が発報された。"),

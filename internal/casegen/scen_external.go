@@ -103,7 +103,7 @@ var externalScenarios = []scenario{
 	},
 	{
 		id: "lightning", class: "external", archetype: "natural_disaster", weight: 2.5,
-		equipment: []string{"base_station", "remote_terminal", "dslam", "transmission", "access_line"},
+		equipment: []string{"base_station", "remote_terminal", "dslam", "transmission"},
 		kinds:     []opKind{kMNO, kFixed, kCable, kRegional, kLPWA},
 		services:  []cf.Service{svcVoiceE, svcNet, svcLPWA},
 		local:     true,
@@ -112,7 +112,7 @@ var externalScenarios = []scenario{
 		},
 		cause: P(
 			"{site}付近への落雷により雷サージが侵入し、{device}の{count}枚の基板が損傷した。避雷器の劣化で保護が不十分であった。",
-			"落雷による過電圧で{device}の電源部が{fault}した。",
+			"落雷による過電圧で{device}の電源部が{broke}。",
 		),
 		develop:  P("{t0}頃、{area}で落雷が相次ぎ、{device}の{alarm}が発報された。"),
 		recover:  P("{t2}、損傷した基板を交換し、{t3}に{restored}。"),
@@ -165,7 +165,7 @@ var externalScenarios = []scenario{
 		services:  []cf.Service{svcNet, svcVoiceE, svcVoice},
 		degrade:   0.2, wide: 0.7, third: "mno",
 		slots: map[string]pool{
-			"upfault": P("パケット交換機の{fault}", "設備の設定誤り", "ソフトウェアの{bug}", "相互接続点の装置の{fault}"),
+			"upfault": P("パケット交換機の{fault}", "設定の誤り", "ソフトウェアの{bug}", "相互接続点の装置の{fault}"),
 			"event":   P("卸元事業者の設備の{fault}", "卸元（{provider}）の障害", "卸元事業者の{upfault}"),
 		},
 		cause: P(

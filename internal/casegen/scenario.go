@@ -59,7 +59,7 @@ var caseSlots = []string{"op", "site", "pref", "city", "area", "island", "device
 var genericSummary = P(
 	"{site}に設置された{device}で{event}が{happened}{because}、{area}において{effect}。",
 	"{event}により、{area}の{users}の利用者の{effect}。",
-	"{op}の{device}において{event}が{happen}、{effect}。[?{dur}後に{restored}。]",
+	"{op}の{device}において{event}が{happen}、{effect}。[?発生から{dur}で{restored}。]",
 	"{area}で{effect}。{event}によるもの。",
 	"{date}、{event}に起因して{effect}（{dur}）。",
 )
