@@ -106,7 +106,7 @@ var (
 	effectDegraded = map[string]tpl{
 		"call": compile("{svc}が{hard}"),
 		"send": compile("{svc}に[遅延が{happened}|送受信の遅延が{happened}|遅延が生じる状態となった]"),
-		"use":  compile("{svc}が[{hard}|低速となった|通信速度が低下した状態となった]"),
+		"use":  compile("[{svc}が{hard}|{svc}が低速となった|{svc}の通信速度が低下した]"),
 	}
 	effectNearMiss = compile("{svc}に[影響が生じるおそれがあった|影響が及ぶおそれがあった]")
 	siteTpl        = compile("{pref}{city}の{building}")
