@@ -93,6 +93,9 @@ func (g *Generator) Load(ctx context.Context, gdb *gorm.DB, opt LoadOptions) (*L
 			if err := casestore.Lock(tx); err != nil {
 				return err
 			}
+			if err := analyzeIfStale(tx); err != nil {
+				return err
+			}
 			l := &loader{g: g, tx: tx, withPgx: withPgx, now: now, orgs: map[string]int64{}, res: res}
 			batches := g.Batches(ctx, opt.Cases, opt.BatchSize, opt.Workers)
 			for {
@@ -135,6 +138,25 @@ func (g *Generator) Load(ctx context.Context, gdb *gorm.DB, opt LoadOptions) (*L
 	}
 	res.Elapsed = time.Since(started)
 	return res, nil
+}
+
+// analyzeIfStale analyses the tables the load looks cases up in when most
+// of their rows came after the last ANALYZE (a big import, or a load on a
+// server without autovacuum): looking up 2,000 ids at a time in a table
+// the planner believes empty is planned as a scan of the whole table.
+func analyzeIfStale(tx *gorm.DB) error {
+	var stale []string
+	if err := tx.Raw(`SELECT relname FROM pg_stat_user_tables
+		WHERE relname IN ('cases', 'reports') AND n_mod_since_analyze > greatest(10000, n_live_tup / 5)
+		ORDER BY relname`).Scan(&stale).Error; err != nil {
+		return err
+	}
+	for _, table := range stale {
+		if err := tx.Exec(`ANALYZE ` + table).Error; err != nil { // names from the fixed list above
+			return err
+		}
+	}
+	return nil
 }
 
 // loader is one Load's state inside its transaction.
