@@ -123,6 +123,9 @@ type generateResult struct {
 	CasesPerSecond float64 `json:"cases_per_second"`
 	RowsPerSecond  float64 `json:"rows_per_second"`
 	DatabaseBytes  int64   `json:"database_bytes"`
+	// Phases says where the time went: waiting for cases to be generated,
+	// checking for held cases and organisations, copying.
+	Phases map[string]float64 `json:"phases_seconds"`
 }
 
 func (a *app) generateIntoDB(ctx context.Context, g *casegen.Generator, opt casegen.LoadOptions) error {
@@ -135,7 +138,9 @@ func (a *app) generateIntoDB(ctx context.Context, g *casegen.Generator, opt case
 	if err != nil {
 		return err
 	}
-	out := generateResult{LoadResult: res, Seconds: round(res.Elapsed.Seconds(), 3)}
+	out := generateResult{LoadResult: res, Seconds: round(res.Elapsed.Seconds(), 3), Phases: map[string]float64{
+		"waiting_for_cases": round(res.Waited.Seconds(), 3), "checking": round(res.Checking.Seconds(), 3),
+		"copying": round(res.Copying.Seconds(), 3)}}
 	if s := res.Elapsed.Seconds(); s > 0 {
 		out.CasesPerSecond = round(float64(res.Imported+res.Updated)/s, 0)
 		out.RowsPerSecond = round(float64(res.Rows)/s, 0)

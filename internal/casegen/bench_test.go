@@ -18,3 +18,16 @@ func BenchmarkCase(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkQuarterlyRow is the cost of one detailed-form row.
+func BenchmarkQuarterlyRow(b *testing.B) {
+	g, err := New(1, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	j := 0
+	for b.Loop() {
+		g.QuarterlyRow(j, 100000)
+		j++
+	}
+}

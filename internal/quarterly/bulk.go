@@ -48,7 +48,7 @@ func (b *BulkWriter) Write(ctx context.Context, pc *pgx.Conn, rows []Row) error 
 	for i := range rows {
 		ps[i].Row = rows[i]
 	}
-	held, err := existing(ctx, pc, ps)
+	held, err := existingKeys(ctx, pc, rows)
 	if err != nil {
 		return err
 	}
@@ -140,4 +140,38 @@ func (b *BulkWriter) Event() *audit.Event {
 		Detail: map[string]any{"kind": "quarterly", "filename": b.meta.Filename, "format": b.meta.Format,
 			"sha256": b.meta.SHA256, "rows": b.meta.Rows, "added": b.meta.Added, "updated": b.meta.Updated,
 			"unchanged": b.res.Unchanged, "organisations": sortedKeys(b.orgs), "quarters": b.res.Quarters}}
+}
+
+// existingKeys reads the stored rows with the keys of rows: unlike
+// existing, which reads whole quarters of an organisation (one upload's
+// worth), it stays proportional to the batch however many batches came
+// before.
+func existingKeys(ctx context.Context, pc *pgx.Conn, rows []Row) (map[rowKey]held, error) {
+	orgs, forms, keys := make([]int64, len(rows)), make([]string, len(rows)), make([]string, len(rows))
+	fys, qs := make([]int32, len(rows)), make([]int32, len(rows))
+	for i := range rows {
+		orgs[i], fys[i], qs[i], forms[i], keys[i] = rows[i].OrganisationID, int32(rows[i].FiscalYear), int32(rows[i].Quarter),
+			rows[i].Form, rows[i].Key
+	}
+	res, err := pc.Query(ctx, `SELECT id, organisation_id, fiscal_year, quarter, form, key, equipment_type, prefecture,
+			count, occurred_at, recovered_at, service, users, duration_minutes, cause_class, cause_archetype, summary
+		FROM quarterly_rows WHERE (organisation_id, fiscal_year, quarter, form, key) IN
+			(SELECT * FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::text[], $5::text[]))`, orgs, fys, qs, forms, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	out := map[rowKey]held{}
+	for res.Next() {
+		var h held
+		var n sqlRow
+		if err := res.Scan(&h.id, &h.row.OrganisationID, &h.row.FiscalYear, &h.row.Quarter, &h.row.Form, &h.row.Key,
+			&h.row.EquipmentType, &h.row.Prefecture, &n.count, &n.occurred, &n.recovered, &n.service, &n.users,
+			&n.duration, &n.class, &n.archetype, &h.row.Summary); err != nil {
+			return nil, err
+		}
+		n.fill(&h.row)
+		out[h.row.key()] = h
+	}
+	return out, res.Err()
 }
