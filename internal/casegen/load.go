@@ -334,6 +334,11 @@ func (l *loader) rows(ctx context.Context, opt LoadOptions) error {
 	h.Write([]byte(quarterlyHead))
 	var buf []byte
 	batch := make([]QuarterlyRow, 0, opt.BatchSize)
+	// The rows are looked up by key before each batch; once the table
+	// has grown well past what the planner last measured, it plans those
+	// lookups as scans of the whole table (quadratic over the load), so
+	// it is analysed again each time it doubles.
+	written, analysed := 0, 0
 	flush := func() error {
 		var names []string
 		for _, q := range batch {
@@ -347,7 +352,16 @@ func (l *loader) rows(ctx context.Context, opt LoadOptions) error {
 			rows[k] = q.Row(l.orgs[caseformat.NormalizeName(q.Organisation)])
 		}
 		batch = batch[:0]
-		return l.withPgx(func(pc *pgx.Conn) error { return bw.Write(ctx, pc, rows) })
+		return l.withPgx(func(pc *pgx.Conn) error {
+			if written > max(10000, 2*analysed) {
+				if _, err := pc.Exec(ctx, `ANALYZE quarterly_rows`); err != nil {
+					return err
+				}
+				analysed = written
+			}
+			written += len(rows)
+			return bw.Write(ctx, pc, rows)
+		})
 	}
 	for j := range opt.QuarterlyRows {
 		q := l.g.QuarterlyRow(j, opt.Cases)
