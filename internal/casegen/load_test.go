@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"kensho/internal/caseformat"
 	"kensho/internal/casegen"
 	"kensho/internal/casestore"
 	"kensho/internal/dbtest"
@@ -252,4 +253,29 @@ func TestLoadStreams(t *testing.T) {
 	var kinds []string
 	require.NoError(t, gdb.Raw(`SELECT DISTINCT kind FROM cases ORDER BY kind`).Scan(&kinds).Error)
 	assert.True(t, slices.Equal([]string{"accident", "information", "near_miss"}, kinds), kinds)
+}
+
+// A held case whose content differs from what the generator makes now
+// (an older generator, or an edited import) gets the generated content as
+// a new report and working copy, as a re-import would do.
+func TestLoadUpdatesChangedCases(t *testing.T) {
+	ctx := context.Background()
+	g := generator(t, 6)
+	gdb, _ := dbtest.New(t)
+	old := g.Case(3)
+	old.Summary = "古い版の概要。"
+	data, err := caseformat.EncodeFile([]caseformat.Case{old})
+	require.NoError(t, err)
+	_, err = intake.New(casestore.New(gdb), nil).Import(ctx, data, "old.json")
+	require.NoError(t, err)
+
+	res, err := g.Load(ctx, gdb, casegen.LoadOptions{Cases: 10})
+	require.NoError(t, err)
+	assert.Equal(t, intake.ImportResult{Imported: 9, Updated: 1, Errors: []string{}}, res.ImportResult)
+	var summary string
+	var reports int64
+	require.NoError(t, gdb.Raw(`SELECT summary FROM cases WHERE ref = ?`, g.Ref(3)).Scan(&summary).Error)
+	require.NoError(t, gdb.Raw(`SELECT count(*) FROM reports r JOIN cases c ON c.id = r.case_id WHERE c.ref = ?`, g.Ref(3)).Scan(&reports).Error)
+	assert.Equal(t, g.Case(3).Summary, summary)
+	assert.Equal(t, int64(2), reports, "the old report is kept, the new one added")
 }
