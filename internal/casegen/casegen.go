@@ -5,7 +5,9 @@
 //
 // Everything is decided by a seed and the case's index: Case(i) is the same
 // case on every machine and every run, whatever was generated before it,
-// so `--cases 1000` after `--cases 100` only adds the 900 new ones. Cases
+// so `--cases 1000` after `--cases 100` only adds the 900 new ones. (A
+// change to the phrase tables changes the cases of a seed: loading them
+// again then updates the held ones, as a re-import would.) Cases
 // come in clusters of near-duplicates — the same failure mode (same
 // component, same trigger, same causal chain) reported again by other
 // operators in other years and in other words — beside many distinct ones,

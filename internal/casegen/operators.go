@@ -100,7 +100,7 @@ var operatorsArray = [...]operator{
 	{name: "株式会社ほくりくネット", kind: kRegional, maxUsers: 200_000, region: []string{"toyama", "ishikawa", "fukui"}},
 }
 
-// mno names the four mobile network operators, the wholesale providers of
+// mnos are the four mobile network operators, the wholesale providers of
 // MVNOs.
 var mnos = []string{"株式会社NTTドコモ", "KDDI株式会社", "ソフトバンク株式会社", "楽天モバイル株式会社"}
 
