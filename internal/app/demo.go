@@ -48,6 +48,7 @@ var DemoUsers = []DemoUser{
 
 func (a *app) demoCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "demo", Short: "Demo data (never on a production database)"}
+	cmd.AddCommand(a.demoGenerateCmd())
 	cmd.AddCommand(&cobra.Command{
 		Use:   "seed",
 		Short: "Load demo cases, one user per role and cases in every tier; safe to repeat",
