@@ -52,7 +52,7 @@ func init() {
 		"tri.v.error.why":     {"判定できない理由:", "Why it cannot be judged:"},
 
 		// Deadlines.
-		"tri.dl.none":   {"未提出の報告はありません", "No report is due"},
+		"tri.dl.none":   {"未提出の報告なし", "No report due"},
 		"tri.dl.detail": {"%s・%s（期限 %s）", "%s, %s (due %s)"},
 		"tri.dl.more":   {"ほか%d件", "and %d more"},
 
