@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -452,4 +453,45 @@ func TestTriageDecideAndAssign(t *testing.T) {
 			assert.Equal(t, http.StatusForbidden, signedIn(t, s, login).get("/experts").Status, login)
 		}
 	})
+}
+
+// The leak matrix on the triage pages: each role sees a case's triage and
+// panel only with its committee part (403 when it sees the case without
+// it, 404 when it sees nothing), and no page shows a marker planted in a
+// section the role may not read.
+func TestTriagePagesLeakMatrix(t *testing.T) {
+	s := stacktest.New(t)
+	s.Plant(t)
+	for role, cases := range stacktest.Want {
+		t.Run(role, func(t *testing.T) {
+			bad := s.Forbidden(role)
+			b := newBrowser(t, s)
+			if role != "anonymous" {
+				b = signedIn(t, s, role)
+			}
+			for _, path := range []string{"/triage", "/triage?status=all", "/experts"} {
+				stacktest.NoMarkers(t, b.get(path).Body, bad, path)
+			}
+			for _, tg := range stacktest.Targets {
+				id := s.Cases[tg.Ref]
+				want := http.StatusOK
+				switch sections := cases[tg.Ref]; {
+				case role == "anonymous":
+					want = http.StatusSeeOther
+				case sections == nil:
+					want = http.StatusNotFound
+				case !slices.Contains(sections, stacktest.Committee):
+					want = http.StatusForbidden
+				}
+				for _, path := range []string{"/cases/%d/triage", "/cases/%d/panel"} {
+					r := b.get(fmt.Sprintf(path, id))
+					assert.Equal(t, want, r.Status, "%s %s: %s", role, fmt.Sprintf(path, id), tg.What)
+					stacktest.NoMarkers(t, r.Body, bad, fmt.Sprintf(path, id))
+					if want == http.StatusOK {
+						assert.Contains(t, r.Body, stacktest.Marker(stacktest.Overview, id), "the case's summary")
+					}
+				}
+			}
+		})
+	}
 }
