@@ -23,21 +23,29 @@ func (p *pages) opinionRequest(c echo.Context) error {
 	if err != nil && !errors.Is(err, triage.ErrLLMOff) {
 		return err
 	}
+	off := err != nil
 	status := http.StatusOK
-	if err != nil {
+	if off {
 		status = http.StatusConflict
-	} else if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%d/triage?done=opinion#opinion", id))
-	}
-	d, lerr := p.loadTriage(c, id)
-	if lerr != nil {
-		return lerr
-	}
-	if err != nil {
-		d.Opinion.Error = d.T("op.off")
 	}
 	if isHTMX(c) {
-		return p.renderFragment(c, status, "triage.html", "tri-opinion", d.Opinion)
+		k := p.newKit(p.newBase(c, "tri.case.title", "triage"))
+		o, err := p.loadOpinions(c, id, &k, p.mayTriage(user(c).Subject))
+		if err != nil {
+			return err
+		}
+		if off {
+			o.Error = k.T("op.off")
+		}
+		return p.renderFragment(c, status, "triage.html", "tri-opinion", o)
 	}
+	if !off {
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%d/triage?done=opinion#opinion", id))
+	}
+	d, err := p.loadTriage(c, id)
+	if err != nil {
+		return err
+	}
+	d.Opinion.Error = d.T("op.off")
 	return p.render(c, status, "triage.html", d)
 }
