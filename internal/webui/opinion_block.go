@@ -3,6 +3,7 @@ package webui
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,14 +41,11 @@ func (o *opinionBlock) Tiers(ts []access.Tier) string {
 	if len(ts) == 0 {
 		return o.T("f.none")
 	}
-	out := ""
+	names := make([]string, len(ts))
 	for i, t := range ts {
-		if i > 0 {
-			out += "、"
-		}
-		out += o.Tier(t)
+		names[i] = o.Tier(t)
 	}
-	return out
+	return strings.Join(names, o.sep())
 }
 
 // Tokens says how many tokens the prompt and the answer took ("" if the
