@@ -306,7 +306,15 @@ func TestTriageDecideAndAssign(t *testing.T) {
 		ex := signedIn(t, s, "expert")
 		ex.get(panel(q1))
 		assert.Equal(t, http.StatusForbidden, ex.post(panel(q1), nil, "auto").Status)
-		assert.Equal(t, http.StatusForbidden, sec.post(panel(q1), nil, "").Status)
+		for _, path := range []string{panel(q1), panel(q1) + "/members", panel(q1) + "/members/" + uid("expert") + "/remove",
+			panel(q1) + "/members/" + uid("expert") + "/due", fmt.Sprintf("/cases/%d/opinions", q1)} {
+			r := sec.post(path, url.Values{"user_id": {uid("expert-audit")}, "reason": {"x"}, "due_on": {"2099-01-01"}}, "")
+			assert.Equal(t, http.StatusForbidden, r.Status, "%s without the form token", path)
+			assert.Contains(t, r.Body, "フォームの確認用トークンが一致しませんでした", path)
+		}
+		var n int
+		require.NoError(t, s.DB.Raw(`SELECT count(*) FROM review_assignments WHERE case_id = ?`, q1).Scan(&n).Error)
+		assert.Zero(t, n, "nothing assigned without the token")
 	})
 
 	t.Run("accept the proposed panel: the experts have the case in their queue", func(t *testing.T) {
