@@ -17,10 +17,12 @@ import (
 	"kensho/internal/triage"
 )
 
-// How many similar cases a decision keeps and the triage page shows, and
-// how many the desk shows per case.
+// How many similar cases a decision keeps (and the expert's workspace
+// shows), how many the triage page shows, and how many the desk shows per
+// case.
 const (
 	decisionTopK = 5
+	triageTopK   = 10
 	deskTopK     = 3
 )
 
@@ -360,7 +362,7 @@ func (s *Service) Triage(ctx context.Context, sub access.Subject, id int64) (*Tr
 	if v.Deadlines, err = s.deadlines(ctx, id, orgNames(c.rec)); err != nil {
 		return nil, err
 	}
-	v.Similarity = s.similar(ctx, sub, id, decisionTopK)
+	v.Similarity = s.similar(ctx, sub, id, triageTopK)
 	if v.Decisions, err = decisions(db, id); err != nil {
 		return nil, err
 	}

@@ -51,6 +51,8 @@ type casePage struct {
 
 	// Desk is the secretariat's intake desk (nil for everyone else).
 	Desk *intakeDesk
+	// CanTriage links the case to its triage page (the secretariat).
+	CanTriage bool
 
 	// people names the users who shared or published, by subject key.
 	people map[string]string
@@ -163,6 +165,7 @@ func (p *pages) loadCase(c echo.Context, id int64) (*casePage, error) {
 			return nil, err
 		}
 	}
+	d.CanTriage = p.Review != nil && v.Committee != nil && p.mayTriage(user(c).Subject)
 	if err := p.loadDesk(c, d); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/review"
+	"kensho/internal/triage"
 )
 
 // errorPage is the data of error.html.
@@ -98,6 +100,10 @@ func statusOf(err error) (int, string, string) {
 	switch {
 	case errors.Is(err, casefile.ErrNotFound), errors.Is(err, intake.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "error.404"
+	case errors.Is(err, review.ErrNotFound), errors.Is(err, triage.ErrOpinionNotFound):
+		return http.StatusNotFound, "error.404.title", "error.404"
+	case errors.Is(err, triage.ErrLLMOff):
+		return http.StatusConflict, "error.409.title", "op.off"
 	case errors.Is(err, casefile.ErrNoShare):
 		return http.StatusNotFound, "error.404.title", "error.noshare"
 	case errors.Is(err, casefile.ErrNoRaise):

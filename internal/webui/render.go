@@ -48,6 +48,8 @@ type base struct {
 	NavDeadlines, NavNotifications bool
 	// NavReports shows the report forms to reporters.
 	NavReports bool
+	// NavTriage shows the triage desk to those who triage (the secretariat).
+	NavTriage bool
 }
 
 // T translates key.
@@ -221,6 +223,7 @@ func (p *pages) bareBase(c echo.Context) base {
 		if p.Access != nil {
 			b.NavAudit = p.Access.CanSystem(b.User.Subject, access.AuditTrail, access.Read)
 			b.NavUsers = p.Access.CanSystem(b.User.Subject, access.Users, access.Manage)
+			b.NavTriage = p.Review != nil && p.mayTriage(b.User.Subject)
 			if p.Deadlines != nil {
 				b.NavDeadlines = p.Deadlines.MayRead(b.User.Subject)
 				b.NavNotifications = p.Deadlines.MayReadNotifications(b.User.Subject)

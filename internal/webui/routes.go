@@ -22,7 +22,9 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/triage"
 	"kensho/web"
 )
 
@@ -44,6 +46,11 @@ type Deps struct {
 	SecureCookies bool
 	// Deadlines: the queue of reports due and the reminders' notifications.
 	Deadlines *deadline.Service
+	// Review: the secretariat's triage desk and decisions, the panels of
+	// experts and the committee's load (package review).
+	Review *review.Service
+	// Opinions: the LLM second opinion on a case (off unless configured).
+	Opinions *triage.Opinions
 }
 
 // Register parses the templates, adds the UI's routes to e and puts the
@@ -124,6 +131,21 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/quarterly/template.xlsx", p.quarterlyTemplate, s, in)
 	e.GET("/quarterly/counts", p.quarterlyCounts, s, in)
 	e.POST("/quarterly/counts", p.quarterlyCountsSave, s, in, csrf)
+
+	// Triage (package review): the secretariat's desk, one case's triage
+	// with its decision and the LLM second opinion (polled by htmx), the
+	// panel of experts that verifies it, and the committee's load.
+	e.GET("/triage", p.triageDesk, s, in)
+	e.GET("/cases/:id/triage", p.triageShow, s, in)
+	e.POST("/cases/:id/triage", p.triageDecide, s, in, csrf)
+	e.GET("/cases/:id/opinions", p.opinionBlockShow, s, in)
+	e.POST("/cases/:id/opinions", p.opinionRequest, s, in, csrf)
+	e.GET("/cases/:id/panel", p.panelShow, s, in)
+	e.POST("/cases/:id/panel", p.panelAccept, s, in, csrf)
+	e.POST("/cases/:id/panel/members", p.panelAdd, s, in, csrf)
+	e.POST("/cases/:id/panel/members/:user/remove", p.panelRemove, s, in, csrf)
+	e.POST("/cases/:id/panel/members/:user/due", p.panelDue, s, in, csrf)
+	e.GET("/experts", p.expertList, s, in)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
