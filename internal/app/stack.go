@@ -86,7 +86,7 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
 		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev})
 	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
-		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies}); err != nil {
+		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies, Review: rev}); err != nil {
 		return nil, err
 	}
 	return &Stack{Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil

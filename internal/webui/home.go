@@ -44,6 +44,8 @@ type homePage struct {
 	// committee, reporters); Notifications: a reporter's unread reminders.
 	Deadlines, Notifications bool
 	Overdue, Unread          int64
+	// Queue: an expert's open assignments (「担当事案」).
+	Queue *homeQueue
 }
 
 // home is the signed-in start page. Every count on it is filtered by the
@@ -102,6 +104,9 @@ func (p *pages) home(c echo.Context) error {
 		d.UserCount = len(users)
 	}
 	if err := p.homeDeadlines(c, d); err != nil {
+		return err
+	}
+	if err := p.homeReview(c, d); err != nil {
 		return err
 	}
 	return p.render(c, http.StatusOK, "home.html", d)

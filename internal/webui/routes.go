@@ -22,6 +22,7 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/web"
 )
@@ -44,6 +45,9 @@ type Deps struct {
 	SecureCookies bool
 	// Deadlines: the queue of reports due and the reminders' notifications.
 	Deadlines *deadline.Service
+	// Review is the committee's review: the experts' queue and workspace,
+	// comments, the consolidation, lessons and guidance.
+	Review *review.Service
 }
 
 // Register parses the templates, adds the UI's routes to e and puts the
@@ -124,6 +128,13 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/quarterly/template.xlsx", p.quarterlyTemplate, s, in)
 	e.GET("/quarterly/counts", p.quarterlyCounts, s, in)
 	e.POST("/quarterly/counts", p.quarterlyCountsSave, s, in, csrf)
+
+	// The committee's review (package review): each expert's queue and
+	// workspace on a case, comments between the panel and the secretariat,
+	// the secretariat's consolidation into the verification result, the
+	// lessons catalogue and administrative guidance (published guidance is
+	// public). The lessons editors' htmx round trips render rows again.
+	e.GET("/review", p.reviewQueue, s, in)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
