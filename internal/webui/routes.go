@@ -135,6 +135,14 @@ func Register(e *echo.Echo, d Deps) error {
 	// lessons catalogue and administrative guidance (published guidance is
 	// public). The lessons editors' htmx round trips render rows again.
 	e.GET("/review", p.reviewQueue, s, in)
+	e.GET("/cases/:id/review", p.reviewWorkspace, s, in)
+	e.POST("/cases/:id/review/annotation", p.annotationSave, s, in, csrf)
+	e.POST("/cases/:id/review/lessons", p.annotationLessons, s, in, csrf)
+	e.POST("/cases/:id/comments", p.commentAdd, s, in, csrf)
+	e.GET("/cases/:id/verification", p.verificationShow, s, in)
+	e.POST("/cases/:id/verification", p.verificationSave, s, in, csrf)
+	e.POST("/cases/:id/verification/lessons", p.verificationLessons, s, in, csrf)
+	e.POST("/cases/:id/verification/reopen", p.verificationReopen, s, in, csrf)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
