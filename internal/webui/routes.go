@@ -143,6 +143,8 @@ func Register(e *echo.Echo, d Deps) error {
 	e.POST("/cases/:id/verification", p.verificationSave, s, in, csrf)
 	e.POST("/cases/:id/verification/lessons", p.verificationLessons, s, in, csrf)
 	e.POST("/cases/:id/verification/reopen", p.verificationReopen, s, in, csrf)
+	e.GET("/lessons", p.lessonList, s, in)
+	e.GET("/lessons/:lesson", p.lessonShow, s, in)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
