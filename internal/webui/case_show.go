@@ -52,6 +52,10 @@ type casePage struct {
 	// Desk is the secretariat's intake desk (nil for everyone else).
 	Desk *intakeDesk
 
+	// Review is where the committee's review stands, with its links (nil
+	// for those who do not read the committee part).
+	Review *caseReview
+
 	// people names the users who shared or published, by subject key.
 	people map[string]string
 }
@@ -164,6 +168,9 @@ func (p *pages) loadCase(c echo.Context, id int64) (*casePage, error) {
 		}
 	}
 	if err := p.loadDesk(c, d); err != nil {
+		return nil, err
+	}
+	if err := p.loadCaseReview(c, d); err != nil {
 		return nil, err
 	}
 	return d, nil
