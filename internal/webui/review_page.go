@@ -43,6 +43,7 @@ func (p *pages) reviewNav(b *base) {
 	b.NavGuidance = b.User.Has(access.Expert) || b.User.Has(access.Secretariat)
 }
 
+// newRvBase is newBase with the review's helpers.
 func (p *pages) newRvBase(c echo.Context, titleKey, nav string) rvBase {
 	return *p.rvBaseOf(p.newBase(c, titleKey, nav))
 }
@@ -57,6 +58,9 @@ func (rb *rvBase) Themes() []*review.Theme { return rb.lessons.Themes }
 
 // ThemeLabel names theme id in the reader's language (the id if unknown).
 func (rb *rvBase) ThemeLabel(id string) string {
+	if rb.lessons == nil {
+		return id
+	}
 	if t := rb.lessons.Theme(id); t != nil {
 		return rb.ThemeName(t.JA, t.EN)
 	}
@@ -237,7 +241,7 @@ func (rb *rvBase) ChangeValue(path string, v any) string {
 		case "follow_up_status":
 			return rb.FollowUp(s)
 		case "theme":
-			return s
+			return rb.ThemeLabel(s)
 		}
 		if s == "" {
 			return "—"
