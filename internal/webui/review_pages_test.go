@@ -87,6 +87,7 @@ func TestReviewQueuePage(t *testing.T) {
 	assert.Contains(t, r.Body, "0 / 2 名提出")
 	assert.Contains(t, r.Body, `<a href="/review" aria-current="page">担当事案</a>`)
 	assert.NotContains(t, r.Body, "overdue")
+	assert.Contains(t, r.Body, `class="page-marking"><span class="tlp tlp-red">TLP:RED</span>`, "assignments are committee material")
 
 	home := expert.get("/home")
 	assert.Contains(t, home.Body, `class="home-queue"`)

@@ -106,5 +106,8 @@ func (p *pages) reviewQueue(c echo.Context) error {
 		}
 		return cmp.Compare(a.DueOn, b.DueOn)
 	})
+	if len(d.Items) > 0 {
+		d.Marking = access.Committee.TLP() // who verifies which case is the committee's
+	}
 	return p.render(c, status, "review-queue.html", d)
 }
