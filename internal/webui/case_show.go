@@ -54,6 +54,10 @@ type casePage struct {
 	// CanTriage links the case to its triage page (the secretariat).
 	CanTriage bool
 
+	// Review is where the committee's review stands, with its links (nil
+	// for those who do not read the committee part).
+	Review *caseReview
+
 	// people names the users who shared or published, by subject key.
 	people map[string]string
 }
@@ -169,7 +173,34 @@ func (p *pages) loadCase(c echo.Context, id int64) (*casePage, error) {
 	if err := p.loadDesk(c, d); err != nil {
 		return nil, err
 	}
+	if err := p.loadCaseReview(c, d); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// names are the people a page names ("who decided", "who changed it"),
+// by subject key, loaded once per page by withPeople.
+type names struct {
+	people map[string]string
+}
+
+// Who names the user behind a subject key ("user:7"), or gives the key.
+func (n *names) Who(key string) string {
+	if name, ok := n.people[key]; ok {
+		return name
+	}
+	return key
+}
+
+// withPeople loads the names of the users into n, once per page.
+func (p *pages) withPeople(c echo.Context, n *names) error {
+	if n.people != nil || p.Identity == nil {
+		return nil
+	}
+	var err error
+	n.people, err = p.people(c)
+	return err
 }
 
 // people names every user by subject key: "事務局 太郎 (secretariat)".

@@ -96,9 +96,10 @@ func statusOf(err error) (int, string, string) {
 		input   *casefile.InputError
 		idInput *identity.InputError
 		leak    *casefile.LeakError
+		stale   *review.ConflictError
 	)
 	switch {
-	case errors.Is(err, casefile.ErrNotFound), errors.Is(err, intake.ErrNotFound):
+	case errors.Is(err, casefile.ErrNotFound), errors.Is(err, intake.ErrNotFound), errors.Is(err, review.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "error.404"
 	case errors.Is(err, review.ErrNotFound), errors.Is(err, triage.ErrOpinionNotFound):
 		return http.StatusNotFound, "error.404.title", "error.404"
@@ -117,7 +118,7 @@ func statusOf(err error) (int, string, string) {
 	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden), errors.Is(err, intake.ErrForbidden),
 		errors.Is(err, quarterly.ErrForbidden):
 		return http.StatusForbidden, "error.403.title", "error.403"
-	case errors.Is(err, casefile.ErrConflict):
+	case errors.Is(err, casefile.ErrConflict), errors.As(err, &stale):
 		return http.StatusConflict, "error.409.title", "error.409"
 	case errors.As(err, &leak):
 		return http.StatusUnprocessableEntity, "error.400.title", "anon.blocked"

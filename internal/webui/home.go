@@ -46,6 +46,8 @@ type homePage struct {
 	Overdue, Unread          int64
 	// The secretariat: the cases awaiting triage.
 	triageHome
+	// Queue: an expert's open assignments (「担当事案」).
+	Queue *homeQueue
 }
 
 // home is the signed-in start page. Every count on it is filtered by the
@@ -107,6 +109,9 @@ func (p *pages) home(c echo.Context) error {
 		return err
 	}
 	if err := p.homeTriage(c, d); err != nil {
+		return err
+	}
+	if err := p.homeReview(c, d); err != nil {
 		return err
 	}
 	return p.render(c, http.StatusOK, "home.html", d)

@@ -85,7 +85,7 @@ func (p *pages) loadOpinions(c echo.Context, id int64, k *triageKit, mayAsk bool
 		CanAsk: mayAsk && list.LLM.Enabled && p.Access.Can(sub, access.System, access.Committee, access.Consult)}
 	if len(list.Opinions) > 0 {
 		o.Latest, o.Earlier = &list.Opinions[0], list.Opinions[1:]
-		if err := p.withPeople(c, k); err != nil {
+		if err := p.withPeople(c, &k.names); err != nil {
 			return nil, err
 		}
 	}

@@ -205,7 +205,7 @@ func (p *pages) loadPanel(c echo.Context, id int64) (*panelPage, error) {
 		d.AcceptDue = v.Proposal.DueOn
 	}
 	if len(v.Members)+len(v.Removed) > 0 {
-		if err := p.withPeople(c, &d.triageKit); err != nil {
+		if err := p.withPeople(c, &d.names); err != nil {
 			return nil, err
 		}
 	}

@@ -50,6 +50,10 @@ type base struct {
 	NavReports bool
 	// NavTriage shows the triage desk to those who triage (the secretariat).
 	NavTriage bool
+	// NavReview (an expert's queue, every queue for the secretariat),
+	// NavLessons (the catalogue) and NavGuidance (the committee's guidance
+	// records) show the review's pages to those who have them.
+	NavReview, NavLessons, NavGuidance bool
 }
 
 // T translates key.
@@ -229,6 +233,7 @@ func (p *pages) bareBase(c echo.Context) base {
 				b.NavNotifications = p.Deadlines.MayReadNotifications(b.User.Subject)
 			}
 		}
+		p.reviewNav(&b)
 	}
 	return b
 }
@@ -237,11 +242,12 @@ func (p *pages) bareBase(c echo.Context) base {
 // partials, so that every page can define "content" without clashing.
 type templates map[string]*template.Template
 
-// loadTemplates parses web/templates: layout.html and partials.html are
+// loadTemplates parses web/templates: layout.html and partials*.html
+// (the fragments of a group of pages may have a file of their own) are
 // shared; every other file is a page named after the file.
 func loadTemplates() (templates, error) {
 	funcs := template.FuncMap{"wareki": jpdate.Wareki, "tlpClass": tlpClass}
-	shared, err := template.New("").Funcs(funcs).ParseFS(web.Templates, "templates/layout.html", "templates/partials.html")
+	shared, err := template.New("").Funcs(funcs).ParseFS(web.Templates, "templates/layout.html", "templates/partials*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +258,7 @@ func loadTemplates() (templates, error) {
 	out := templates{}
 	for _, f := range files {
 		name := path.Base(f)
-		if name == "layout.html" || name == "partials.html" {
+		if name == "layout.html" || strings.HasPrefix(name, "partials") {
 			continue
 		}
 		t, err := shared.Clone()

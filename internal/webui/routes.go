@@ -47,7 +47,8 @@ type Deps struct {
 	// Deadlines: the queue of reports due and the reminders' notifications.
 	Deadlines *deadline.Service
 	// Review: the secretariat's triage desk and decisions, the panels of
-	// experts and the committee's load (package review).
+	// experts and the committee's load; the experts' queue and workspace,
+	// comments, the consolidation, lessons and guidance (package review).
 	Review *review.Service
 	// Opinions: the LLM second opinion on a case (off unless configured).
 	Opinions *triage.Opinions
@@ -146,6 +147,31 @@ func Register(e *echo.Echo, d Deps) error {
 	e.POST("/cases/:id/panel/members/:user/remove", p.panelRemove, s, in, csrf)
 	e.POST("/cases/:id/panel/members/:user/due", p.panelDue, s, in, csrf)
 	e.GET("/experts", p.expertList, s, in)
+
+	// The committee's review (package review): each expert's queue and
+	// workspace on a case, comments between the panel and the secretariat,
+	// the secretariat's consolidation into the verification result, the
+	// lessons catalogue and administrative guidance (published guidance is
+	// public). The lessons editors' htmx round trips render rows again.
+	e.GET("/review", p.reviewQueue, s, in)
+	e.GET("/cases/:id/review", p.reviewWorkspace, s, in)
+	e.POST("/cases/:id/review/annotation", p.annotationSave, s, in, csrf)
+	e.POST("/cases/:id/review/lessons", p.annotationLessons, s, in, csrf)
+	e.POST("/cases/:id/comments", p.commentAdd, s, in, csrf)
+	e.GET("/cases/:id/verification", p.verificationShow, s, in)
+	e.POST("/cases/:id/verification", p.verificationSave, s, in, csrf)
+	e.POST("/cases/:id/verification/lessons", p.verificationLessons, s, in, csrf)
+	e.POST("/cases/:id/verification/reopen", p.verificationReopen, s, in, csrf)
+	e.GET("/lessons", p.lessonList, s, in)
+	e.GET("/lessons/:lesson", p.lessonShow, s, in)
+	e.GET("/cases/:id/guidance/new", p.guidanceNew, s, in)
+	e.POST("/cases/:id/guidance", p.guidanceCreate, s, in, csrf)
+	e.GET("/guidance", p.guidanceList, s, in)
+	e.GET("/guidance/published", p.guidancePublished, s)
+	e.GET("/guidance/:id", p.guidanceShow, s, in)
+	e.POST("/guidance/:id", p.guidanceUpdate, s, in, csrf)
+	e.GET("/guidance/:id/publish", p.guidancePublishConfirm, s, in)
+	e.POST("/guidance/:id/publish", p.guidancePublish, s, in, csrf)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)

@@ -65,7 +65,7 @@ func TestTriageOpinionOff(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, sec.post(path, nil, "").Status)
 	r := sec.post(path, nil, "auto")
 	assert.Equal(t, http.StatusConflict, r.Status)
-	assert.Contains(t, fieldError(r.Body, "opinion-error"), "無効のため、何も送信していません")
+	assert.Contains(t, triageFieldError(r.Body, "opinion-error"), "無効のため、何も送信していません")
 	assert.Contains(t, r.Body, `id="decision-form"`, "the rest of the page works")
 	r = sec.hx("POST", path, url.Values{})
 	assert.Equal(t, http.StatusConflict, r.Status)

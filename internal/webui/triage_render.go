@@ -5,8 +5,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/labstack/echo/v4"
-
 	"kensho/internal/access"
 	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
@@ -33,27 +31,8 @@ func (p *pages) mayTriage(sub access.Subject) bool {
 // the reports a deadline is for, and of the people who decided.
 type triageKit struct {
 	base
+	names
 	dl *deadline.Rules
-	// people names users by subject key (loaded by withPeople).
-	people map[string]string
-}
-
-// withPeople loads the names of the users, for Who.
-func (p *pages) withPeople(c echo.Context, k *triageKit) error {
-	if k.people != nil || p.Identity == nil {
-		return nil
-	}
-	var err error
-	k.people, err = p.people(c)
-	return err
-}
-
-// Who names the user behind a subject key ("user:7"), or gives the key.
-func (k *triageKit) Who(key string) string {
-	if n, ok := k.people[key]; ok {
-		return n
-	}
-	return key
 }
 
 // CommitteeLabel is the label of the committee tier (TLP:RED), where all

@@ -105,7 +105,7 @@ func TestTriageNoveltyWords(t *testing.T) {
 }
 
 // Every code of the review's input errors the pages meet has its words.
-func TestReviewMessages(t *testing.T) {
+func TestTriageMessages(t *testing.T) {
 	for code, key := range reviewMessages {
 		assert.True(t, hasMessage(key), "%s → %s", code, key)
 	}

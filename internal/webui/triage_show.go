@@ -96,7 +96,7 @@ func (p *pages) loadTriage(c echo.Context, id int64) (*triagePage, error) {
 		}
 	}
 	if len(v.Decisions) > 0 {
-		if err := p.withPeople(c, &d.triageKit); err != nil {
+		if err := p.withPeople(c, &d.names); err != nil {
 			return nil, err
 		}
 	}

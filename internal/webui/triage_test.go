@@ -32,7 +32,7 @@ func decisions(t *testing.T, s *stacktest.Stack, id int64) int {
 }
 
 // fieldError is the text of the error shown at element id.
-func fieldError(body, id string) string {
+func triageFieldError(body, id string) string {
 	m := regexp.MustCompile(`id="` + regexp.QuoteMeta(id) + `">([^<]*)<`).FindStringSubmatch(body)
 	if m == nil {
 		return ""
@@ -128,11 +128,11 @@ func TestTriageDesk(t *testing.T) {
 		} {
 			r := sec.get("/triage?" + q)
 			assert.Equal(t, http.StatusUnprocessableEntity, r.Status, q)
-			assert.NotEmpty(t, fieldError(r.Body, id), "%s: %s", q, id)
+			assert.NotEmpty(t, triageFieldError(r.Body, id), "%s: %s", q, id)
 			assert.Zero(t, rows(r.Body), q)
 		}
 		r := sec.get("/triage?depth=light")
-		assert.Contains(t, fieldError(r.Body, "f-depth-error"), "決定待ちの事案には検証の深さがありません")
+		assert.Contains(t, triageFieldError(r.Body, "f-depth-error"), "決定待ちの事案には検証の深さがありません")
 	})
 
 	t.Run("in English", func(t *testing.T) {
@@ -145,7 +145,7 @@ func TestTriageDesk(t *testing.T) {
 		assert.Contains(t, r.Body, "Serious accident")
 		assert.Regexp(t, `\d{4}-\d{2}-\d{2}`, r.Body)
 		r = en.get("/triage?sort=loudest")
-		assert.Contains(t, fieldError(r.Body, "f-sort-error"), "Unknown order.")
+		assert.Contains(t, triageFieldError(r.Body, "f-sort-error"), "Unknown order.")
 	})
 
 	t.Run("the navigation and the home page", func(t *testing.T) {
@@ -233,28 +233,28 @@ func TestTriageDecideAndAssign(t *testing.T) {
 		sec.get(triage(q1))
 		r := sec.post(triage(q1), url.Values{"version": {"0"}, "depth": {"in_depth"}, "reason": {"  "}}, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
-		assert.Equal(t, "理由を入力してください（決定とともに記録されます）。", fieldError(r.Body, "f-reason-error"))
+		assert.Equal(t, "理由を入力してください（決定とともに記録されます）。", triageFieldError(r.Body, "f-reason-error"))
 		assert.Contains(t, r.Body, `value="in_depth" id="depth-in_depth" checked`)
 
 		r = sec.post(triage(q1), url.Values{"version": {"0"}, "reason": {"緊急通報への影響"}}, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
-		assert.Equal(t, "検証の深さを選んでください。", fieldError(r.Body, "f-depth-error"))
+		assert.Equal(t, "検証の深さを選んでください。", triageFieldError(r.Body, "f-depth-error"))
 		assert.Contains(t, r.Body, ">緊急通報への影響</textarea>")
 
 		r = sec.post(triage(q1), url.Values{"version": {"0"}, "depth": {"light"}, "reason": {"x"}, "study_shown": {"true"}, "study_near_miss": {"true"}}, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
-		assert.Contains(t, fieldError(r.Body, "f-study-error"), "おそれ事態についてのみ")
+		assert.Contains(t, triageFieldError(r.Body, "f-study-error"), "おそれ事態についてのみ")
 
 		r = sec.post(triage(q1), url.Values{"version": {"one"}, "depth": {"light"}, "reason": {"x"}}, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
-		assert.Contains(t, fieldError(r.Body, "decision-error"), "再読み込み")
+		assert.Contains(t, triageFieldError(r.Body, "decision-error"), "再読み込み")
 		assert.Zero(t, decisions(t, s, q1), "nothing half-written")
 
 		en := signedIn(t, s, "secretariat")
 		en.get("/lang?to=en")
 		en.get(triage(q1))
 		r = en.post(triage(q1), url.Values{"version": {"0"}, "depth": {"in_depth"}}, "auto")
-		assert.Equal(t, "Give a reason (it is kept with the decision).", fieldError(r.Body, "f-reason-error"))
+		assert.Equal(t, "Give a reason (it is kept with the decision).", triageFieldError(r.Body, "f-reason-error"))
 	})
 
 	t.Run("verify in depth: on to the proposed panel; the same again is one", func(t *testing.T) {
@@ -321,10 +321,10 @@ func TestTriageDecideAndAssign(t *testing.T) {
 		sec.get(panel(q1))
 		r := sec.post(panel(q1), url.Values{"due_on": {"2020-01-01"}}, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
-		assert.Equal(t, "今日より前の日付は指定できません。", fieldError(r.Body, "accept-due-error"))
+		assert.Equal(t, "今日より前の日付は指定できません。", triageFieldError(r.Body, "accept-due-error"))
 		assert.Contains(t, r.Body, `value="2020-01-01"`)
 		r = sec.post(panel(q1), url.Values{"due_on": {"31/12/2099"}}, "auto")
-		assert.Contains(t, fieldError(r.Body, "accept-due-error"), "日付の形式ではありません")
+		assert.Contains(t, triageFieldError(r.Body, "accept-due-error"), "日付の形式ではありません")
 
 		r = sec.post(panel(q1), url.Values{"due_on": {"2099-12-31"}, "reason": {"提案どおり"}}, "auto")
 		require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
@@ -361,13 +361,13 @@ func TestTriageDecideAndAssign(t *testing.T) {
 		sec.get(panel(q1))
 		r := sec.post(panel(q1)+"/members", url.Values{"user_id": {uid("expert-audit")}, "reason": {""}}, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
-		assert.Equal(t, "理由を入力してください（体制の変更とともに記録され、監査ログに残ります）。", fieldError(r.Body, "add-reason-error"))
+		assert.Equal(t, "理由を入力してください（体制の変更とともに記録され、監査ログに残ります）。", triageFieldError(r.Body, "add-reason-error"))
 		assert.Contains(t, r.Body, fmt.Sprintf(`<option value="%s" selected>`, uid("expert-audit")), "the choice is kept")
 		r = sec.post(panel(q1)+"/members", url.Values{"user_id": {""}, "reason": {"増員"}}, "auto")
-		assert.Equal(t, "構成員を選んでください。", fieldError(r.Body, "add-expert-error"))
+		assert.Equal(t, "構成員を選んでください。", triageFieldError(r.Body, "add-expert-error"))
 		r = sec.post(panel(q1)+"/members", url.Values{"user_id": {uid("expert-telecom")}, "reason": {"増員"}}, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
-		assert.Contains(t, fieldError(r.Body, "add-expert-error"), "利害関係を申告している")
+		assert.Contains(t, triageFieldError(r.Body, "add-expert-error"), "利害関係を申告している")
 		r = sec.post(panel(q1)+"/members", url.Values{"user_id": {uid("expert-audit")}, "reason": {"手順の監査"}}, "auto")
 		require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
 		r = sec.get(r.Location)
@@ -425,7 +425,7 @@ func TestTriageDecideAndAssign(t *testing.T) {
 		require.Contains(t, r.Body, `name="study_near_miss"`)
 		r = sec.post(triage(nm), url.Values{"version": {"0"}, "depth": {"light"}, "reason": {"冗長構成の喪失"}}, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "a crafted form without the question")
-		assert.NotEmpty(t, fieldError(r.Body, "f-study-error"))
+		assert.NotEmpty(t, triageFieldError(r.Body, "f-study-error"))
 		r = sec.post(triage(nm), url.Values{"version": {"0"}, "depth": {"light"}, "reason": {"冗長構成の喪失"},
 			"study_shown": {"true"}, "study_near_miss": {"true"}}, "auto")
 		require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
@@ -445,7 +445,7 @@ func TestTriageDecideAndAssign(t *testing.T) {
 		assert.NotContains(t, r.Body, `id="panel-accept"`)
 		r = sec.post(panel(q3), nil, "auto")
 		assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
-		assert.Contains(t, fieldError(r.Body, "panel-error"), "記録のみと決定した事案")
+		assert.Contains(t, triageFieldError(r.Body, "panel-error"), "記録のみと決定した事案")
 	})
 
 	t.Run("the committee's load", func(t *testing.T) {
