@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
+	"kensho/internal/audit"
 	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
 	"kensho/internal/quarterly"
@@ -46,6 +47,7 @@ type Engine struct {
 	took    time.Duration
 	syncing sync.Mutex // one build or catch-up at a time
 
+	startOnce sync.Once
 	ready     chan struct{}
 	readyOnce sync.Once
 	buildErr  error
@@ -280,8 +282,21 @@ func (e *Engine) listenOnce(ctx context.Context, url string) error {
 	}
 }
 
-// await waits for the first build.
+// Start builds the index in the background, once; `kensho serve` calls it
+// at start, and the first search does if nothing did.
+func (e *Engine) Start() {
+	e.startOnce.Do(func() {
+		go func() {
+			if err := e.Build(context.Background()); err != nil {
+				e.log.Error("similarity index not built: similar cases and novelty are off", "err", err)
+			}
+		}()
+	})
+}
+
+// await waits for the first build, starting it if need be.
 func (e *Engine) await(ctx context.Context) error {
+	e.Start()
 	select {
 	case <-e.ready:
 		if e.buildErr != nil {
@@ -370,7 +385,22 @@ func (e *Engine) similarCase(ctx context.Context, v *visibility, c *caseformat.C
 	if err := e.await(ctx); err != nil {
 		return nil, err
 	}
-	en := e.an.entry(sourceOf(c))
+	src := sourceOf(c)
+	// The operators are the registry's organisations, under any of their
+	// names; one the registry does not know matches no stored case.
+	var keys []string
+	for _, op := range c.Operators {
+		keys = append(keys, caseformat.NormalizeName(op.Name))
+	}
+	if len(keys) > 0 {
+		var ids []int64
+		if err := e.db.WithContext(ctx).Raw("SELECT DISTINCT organisation_id FROM organisation_names WHERE name_key IN ? ORDER BY 1",
+			keys).Scan(&ids).Error; err != nil {
+			return nil, err
+		}
+		src.operators = ids
+	}
+	en := e.an.entry(src)
 	q := &query{}
 	for _, s := range en.sections {
 		q.sections = append(q.sections, s.a)
@@ -558,4 +588,33 @@ func shorten(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:79]) + "…"
+}
+
+// MaxTop is the most matches one request may ask for.
+const MaxTop = 50
+
+// Read is Similar for a person asking (the API): k is checked and the read
+// is audited with the tiers the answer drew on. The triage desk and the
+// review call Similar for many cases at once and audit their own pages.
+func (e *Engine) Read(ctx context.Context, sub access.Subject, id int64, k int) (*Result, error) {
+	if k < 1 || k > MaxTop {
+		return nil, &casefile.InputError{Field: "top", Message: fmt.Sprintf("must be 1..%d; got %d", MaxTop, k)}
+	}
+	res, err := e.Similar(ctx, sub, id, k)
+	if err != nil {
+		return nil, err
+	}
+	v := e.visibility(sub)
+	var tiers []access.Tier
+	for t, tier := range tierCodes {
+		if v.everything || v.all[t] || !v.scope[t].Nothing() || tier == access.Quarterly && v.quarterlyOrg != 0 {
+			tiers = append(tiers, tier)
+		}
+	}
+	err = audit.Record(ctx, e.db, audit.Event{Actor: sub.Key, Action: audit.ActionRead, Object: access.CaseKey(id) + "/similar",
+		CaseID: id, Detail: map[string]any{"top": k, "matches": len(res.Matches), "tiers": tiers}})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
