@@ -113,7 +113,7 @@ func TestLLMEgress(t *testing.T) {
 	assert.False(t, c.MayReceive("ministry", access.Own), "personal data never leaves")
 }
 
-// The SQL filter and the enforcer must agree on every subject, case and
+// The SQL filter, the scope and the enforcer must agree on every subject, case and
 // tier: lists are filtered by one, case pages by the other.
 func TestFilterAgreesWithEnforcer(t *testing.T) {
 	c, gdb := setup(t)
@@ -144,6 +144,16 @@ func TestFilterAgreesWithEnforcer(t *testing.T) {
 					}
 				}
 				assert.Equal(t, want, got, "%s %s %s: %s", sub.Key, tier, act, f.SQL)
+				// Scope is the same decision as data (the similarity index).
+				sc := c.Scope(sub, tier, act)
+				var scoped []int64
+				for _, id := range []int64{100, 101, 102, 103, 104} {
+					if sc.Holds(id, owners[id]) {
+						scoped = append(scoped, id)
+					}
+				}
+				assert.Equal(t, want, scoped, "scope %s %s %s: %+v", sub.Key, tier, act, sc)
+				assert.Equal(t, len(want) == 0, sc.Nothing() || len(scoped) == 0)
 			}
 		}
 	}

@@ -159,6 +159,18 @@ func (c *Control) SharedWith(id int64) []int64 {
 	return out
 }
 
+// sharedCases lists the cases shared with organisation org.
+func (c *Control) sharedCases(org int64) []int64 {
+	rules, _ := c.e.GetFilteredNamedGroupingPolicy("g2", 1, ShareKey(org))
+	var out []int64
+	for _, r := range rules {
+		if n := idOf(r[0], "case:"); n != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // Listen reloads the policy whenever casbin_rule changes in any process
 // (the table's trigger notifies kensho_policy), until ctx ends. It
 // reconnects after failures; a missed notification is covered by a reload

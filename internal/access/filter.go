@@ -105,6 +105,20 @@ func join(parts []Clause, op string, empty Clause) Clause {
 // policy lines the enforcer uses (tests check the two agree case by case),
 // so a list never loads a row it would have to hide.
 func (c *Control) Filter(sub Subject, t Tier, act Action) Clause {
+	allow, deny := c.lines(sub, t, act)
+	var al, dl []Clause
+	for _, p := range allow {
+		al = append(al, caseClause(sub, p))
+	}
+	for _, p := range deny {
+		dl = append(dl, caseClause(sub, p))
+	}
+	return And(Or(al...), Not(Or(dl...)))
+}
+
+// lines are the case patterns of the policy lines that allow and deny sub
+// to act on tier t.
+func (c *Control) lines(sub Subject, t Tier, act Action) (allow, deny []string) {
 	if sub.Key == "" {
 		sub = Anonymous
 	}
@@ -120,20 +134,99 @@ func (c *Control) Filter(sub Subject, t Tier, act Action) Clause {
 		names = append(names, roles...)
 	}
 	policy, _ := c.e.GetPolicy()
-	var allow, deny []Clause
 	for _, p := range policy {
 		if len(p) < 5 || !slices.Contains(names, p[0]) ||
 			(p[2] != "*" && p[2] != string(t)) || (p[3] != "*" && p[3] != string(act)) {
 			continue
 		}
-		cl := caseClause(sub, p[1])
 		if p[4] == "deny" {
-			deny = append(deny, cl)
+			deny = append(deny, p[1])
 		} else if p[4] == "allow" {
-			allow = append(allow, cl)
+			allow = append(allow, p[1])
 		}
 	}
-	return And(Or(allow...), Not(Or(deny...)))
+	return allow, deny
+}
+
+// Scope is Filter in a form code evaluates without the database: the
+// similarity index decides, section by section and in memory, which cases
+// a caller reads. A case is in scope when an allow matches it and no deny
+// does.
+type Scope struct {
+	// AllowAll: every case, unless denied.
+	AllowAll bool
+	// AllowOrgs: the cases in which one of these is an operator ("own").
+	AllowOrgs []int64
+	// AllowCases: the cases shared with the caller's organisation.
+	AllowCases map[int64]bool
+	// DenyAll, DenyOrgs, DenyCases: the same, denying.
+	DenyAll   bool
+	DenyOrgs  []int64
+	DenyCases map[int64]bool
+}
+
+// Scope is the cases whose tier t sub may act on, as data.
+func (c *Control) Scope(sub Subject, t Tier, act Action) Scope {
+	allow, deny := c.lines(sub, t, act)
+	var s Scope
+	for _, p := range allow {
+		c.addPattern(sub, p, &s.AllowAll, &s.AllowOrgs, &s.AllowCases)
+	}
+	for _, p := range deny {
+		c.addPattern(sub, p, &s.DenyAll, &s.DenyOrgs, &s.DenyCases)
+	}
+	return s
+}
+
+// addPattern is caseClause for Scope.
+func (c *Control) addPattern(sub Subject, pattern string, all *bool, orgs *[]int64, cases *map[int64]bool) {
+	switch {
+	case pattern == "*":
+		*all = true
+	case pattern == "own":
+		if org := sub.OrgID(); org != 0 {
+			*orgs = append(*orgs, org)
+		}
+	case pattern == "shared":
+		if org := sub.OrgID(); org != 0 {
+			if *cases == nil {
+				*cases = map[int64]bool{}
+			}
+			for _, id := range c.sharedCases(org) {
+				(*cases)[id] = true
+			}
+		}
+	case strings.HasPrefix(pattern, "owner:org:"):
+		if org := idOf(strings.TrimPrefix(pattern, "owner:"), "org:"); org != 0 {
+			*orgs = append(*orgs, org)
+		}
+	}
+}
+
+// Nothing reports whether the scope holds no case at all.
+func (s Scope) Nothing() bool {
+	return s.DenyAll || !s.AllowAll && len(s.AllowOrgs) == 0 && len(s.AllowCases) == 0
+}
+
+// Everything reports whether the scope holds every case.
+func (s Scope) Everything() bool {
+	return s.AllowAll && !s.DenyAll && len(s.DenyOrgs) == 0 && len(s.DenyCases) == 0
+}
+
+// Holds reports whether case id, whose operators are orgs, is in scope.
+func (s Scope) Holds(id int64, orgs []int64) bool {
+	in := func(all bool, os []int64, cs map[int64]bool) bool {
+		if all || cs[id] {
+			return true
+		}
+		for _, o := range orgs {
+			if slices.Contains(os, o) {
+				return true
+			}
+		}
+		return false
+	}
+	return in(s.AllowAll, s.AllowOrgs, s.AllowCases) && !in(s.DenyAll, s.DenyOrgs, s.DenyCases)
 }
 
 // caseClause translates a policy line's case pattern (see model.conf).

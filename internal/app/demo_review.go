@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"kensho/internal/triage"
 
 	"kensho/internal/access"
 	"kensho/internal/review"
@@ -37,7 +38,13 @@ func (a *app) seedReview(ctx context.Context, s *services, sec access.Subject) e
 	if err != nil {
 		return err
 	}
-	rev, err := newReview(s.db, cat, s, deadlines, a.log)
+	// The seeded decisions keep the similar cases of their moment, as real
+	// ones do.
+	simCfg, err := triage.LoadSimilarityConfig()
+	if err != nil {
+		return err
+	}
+	rev, err := newReview(s.db, cat, s, deadlines, triage.NewEngine(s.db, s.access, simCfg, a.log), a.log)
 	if err != nil {
 		return err
 	}

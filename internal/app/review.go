@@ -29,7 +29,7 @@ the cases per fiscal year. --theme keeps one theme.`,
 				if err != nil {
 					return err
 				}
-				rev, err := newReview(s.db, cat, s, deadlines, a.log)
+				rev, err := newReview(s.db, cat, s, deadlines, nil, a.log)
 				if err != nil {
 					return err
 				}

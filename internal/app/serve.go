@@ -51,6 +51,10 @@ func (a *app) serve(ctx context.Context) error {
 	lctx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
 	go st.Access.Listen(lctx, a.cfg.Database.URL)
+	// The similarity index is built in the background: the server answers
+	// at once, and similar cases appear when the index is ready.
+	st.Similarity.Start()
+	go st.Similarity.Listen(lctx, a.cfg.Database.URL)
 	// Background jobs (River: reminders, LLM opinions): stopped after the
 	// HTTP server, before the database closes, within the shutdown timeout.
 	if st.Opinions.Enabled() {

@@ -46,8 +46,12 @@ type Stack struct {
 	Opinions *triage.Opinions
 	// Review is the committee's review: the triage desk and decisions,
 	// panels, annotations, comments, the verification, lessons and
-	// guidance. Its Matcher (the similarity engine) may be nil.
+	// guidance. Its Matcher is Similarity.
 	Review *review.Service
+	// Similarity is the similarity engine: its index is built by Start
+	// (serve calls it; otherwise the first search does) and follows other
+	// instances' writes while Listen runs.
+	Similarity *triage.Engine
 }
 
 // JobServices are the services whose background jobs an instance's one
@@ -72,25 +76,29 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
-	// Request takes its candidates from opinions.Matcher: set it to the
-	// similarity engine where the engine is built (nil: the case alone).
+	simCfg, err := triage.LoadSimilarityConfig()
+	if err != nil {
+		return nil, err
+	}
+	engine := triage.NewEngine(gdb, svc.access, simCfg, log)
 	opinions, err := triage.NewOpinions(gdb, svc.access, llm.New(cfg.LLM, log), cfg.LLM.Candidates, log)
 	if err != nil {
 		return nil, err
 	}
-	rev, err := newReview(gdb, cat, svc, deadlines, log)
+	opinions.Matcher = engine
+	rev, err := newReview(gdb, cat, svc, deadlines, engine, log)
 	if err != nil {
 		return nil, err
 	}
 	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
 	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
-		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev})
+		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine})
 	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
 		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies,
 		Review: rev, Opinions: opinions}); err != nil {
 		return nil, err
 	}
-	return &Stack{Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	return &Stack{Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }
 
 // newPortal is the reporting portal. Every submission, link and split
@@ -109,12 +117,12 @@ func newPortal(gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, ac *access.C
 }
 
 // newReview is the committee's review over configs/expert-fields.yaml,
-// expertise.yaml and lessons.yaml. The similarity engine is its Matcher
-// when there is one (nil: the review works without similar cases).
-func newReview(gdb *gorm.DB, cat *rules.Catalog, svc *services, deadlines *deadline.Service, log *slog.Logger) (*review.Service, error) {
+// expertise.yaml and lessons.yaml, with the similarity engine as its
+// Matcher.
+func newReview(gdb *gorm.DB, cat *rules.Catalog, svc *services, deadlines *deadline.Service, m triage.Matcher, log *slog.Logger) (*review.Service, error) {
 	cfg, err := review.Load(configs.FS)
 	if err != nil {
 		return nil, err
 	}
-	return review.New(gdb, svc.access, svc.cases, cat, deadlines, nil, cfg, log), nil
+	return review.New(gdb, svc.access, svc.cases, cat, deadlines, m, cfg, log), nil
 }

@@ -85,6 +85,8 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusConflict, errorBody{Error: casefile.ErrConflict.Error() + "; reload and apply your change again"}
 	case errors.Is(err, triage.ErrLLMOff):
 		return http.StatusConflict, errorBody{Error: triage.ErrLLMOff.Error()}
+	case errors.Is(err, triage.ErrIndexUnavailable):
+		return http.StatusServiceUnavailable, errorBody{Error: "the similarity index is not available; try again later"}
 	case errors.Is(err, triage.ErrOpinionNotFound):
 		return http.StatusNotFound, errorBody{Error: triage.ErrOpinionNotFound.Error()}
 	case errors.Is(err, quarterly.ErrForbidden):

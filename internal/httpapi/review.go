@@ -407,3 +407,23 @@ func (h *handlers) publishGuidance(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, g)
 }
+
+// similar is the top K past cases like the case, as the caller sees the
+// case base (?top=K, default 10).
+func (h *handlers) similar(c echo.Context) error {
+	id, err := caseID(c)
+	if err != nil {
+		return err
+	}
+	k := 10
+	if v := c.QueryParam("top"); v != "" {
+		if k, err = strconv.Atoi(v); err != nil {
+			return &casefile.InputError{Field: "top", Message: "must be a whole number"}
+		}
+	}
+	res, err := h.Similarity.Read(c.Request().Context(), subject(c), id, k)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}

@@ -38,6 +38,8 @@ type Deps struct {
 
 	// Opinions: the LLM second opinion on a case (committee tier).
 	Opinions *triage.Opinions
+	// Similarity: the similar past cases of a case and its novelty.
+	Similarity *triage.Engine
 	// Review: triage, panels, annotations, the committee's verification,
 	// lessons and administrative guidance.
 	Review *review.Service
@@ -118,6 +120,7 @@ func Register(e *echo.Echo, d Deps) {
 	v1.GET("/triage/desk", h.triageDesk, auth)
 	v1.GET("/cases/:id/review", h.caseReview, auth)
 	v1.GET("/cases/:id/triage", h.getTriage, auth)
+	v1.GET("/cases/:id/similar", h.similar, auth)
 	v1.POST("/cases/:id/triage", h.decide, auth)
 	v1.GET("/cases/:id/panel", h.getPanel, auth)
 	v1.POST("/cases/:id/panel", h.acceptPanel, auth)

@@ -104,6 +104,11 @@ func Ref(org int64) access.CaseRef {
 // a policy line for every case (*) allows it.
 var anyOrg = access.CaseRef{Key: "quarterly"}
 
+// AnyOrg is the object of the access policy for the quarterly reports of
+// every organisation at once (the similarity index asks whether a caller
+// reads them all).
+func AnyOrg() access.CaseRef { return anyOrg }
+
 // can decides act on org's quarterly reports (org 0: any organisation).
 func (s *Service) can(c Caller, org int64, act access.Action) bool {
 	if c.System {
