@@ -79,8 +79,11 @@ for n in "${sizes[@]}"; do
 
   raw=$out_dir/bench-similar-$n.txt
   echo "bench-similar: N=$n, -count $count -benchtime $benchtime → $raw" >&2
+  # The load average says whether the two cores were shared.
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$raw"
   KENSHO_BENCH_DATABASE=$url KENSHO_BENCH_SEED=$seed \
-    go test -run '^$' -bench BenchmarkSimilar -benchtime "$benchtime" -count "$count" -timeout 0 ./internal/triage/ | tee "$raw"
+    go test -run '^$' -bench BenchmarkSimilar -benchtime "$benchtime" -count "$count" -timeout 0 ./internal/triage/ | tee -a "$raw"
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$raw"
 
   # Medians over the counts of each metric of each side, by name.
   summary+=("$(awk -v n="$n" '
