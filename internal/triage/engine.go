@@ -385,6 +385,9 @@ func (e *Engine) similarCase(ctx context.Context, v *visibility, c *caseformat.C
 	if err := e.await(ctx); err != nil {
 		return nil, err
 	}
+	if err := e.CatchUp(ctx); err != nil {
+		e.log.Warn("similarity catch-up failed; answering from the index as it is", "err", err)
+	}
 	src := sourceOf(c)
 	// The operators are the registry's organisations, under any of their
 	// names; one the registry does not know matches no stored case.
