@@ -147,6 +147,21 @@ func (ix *index) search(q *query, v *visibility, cfg *SimilarityConfig, k int) [
 		}
 	}
 	terms = kept
+	// Past a budget of postings, the commonest of the kept terms are
+	// dropped (from the self-score too): at a million cases they would
+	// cost most of the time and move no ranking.
+	budget, spent := cfg.Query.MaxPostings, 0
+	kept = terms[:0]
+	for _, p := range terms {
+		if p.id != noTerm {
+			if spent+p.df > budget && spent > 0 {
+				continue
+			}
+			spent += p.df
+		}
+		kept = append(kept, p)
+	}
+	terms = kept
 
 	// Corpus statistics as the caller sees it: what a hidden section says
 	// must not move a visible one's score.
@@ -214,7 +229,7 @@ func (ix *index) search(q *query, v *visibility, cfg *SimilarityConfig, k int) [
 		wi := p.weight * p.idf
 		for j, u := range post {
 			un := &ix.units[u]
-			if !v.everything && !visible(u) || v.everything && ix.docs[un.doc].dead {
+			if un.dead || !v.everything && !visible(u) {
 				continue
 			}
 			if acc[un.doc] == 0 {
