@@ -12,13 +12,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
 	"kensho/internal/audit"
 	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
+	"kensho/internal/db"
 	"kensho/internal/quarterly"
 )
 
@@ -244,42 +244,12 @@ func (e *Engine) catchUp(ctx context.Context) error {
 // until ctx ends, reconnecting after failures and catching up after each
 // reconnect, so a missed notification costs nothing.
 func (e *Engine) Listen(ctx context.Context, url string) {
-	for ctx.Err() == nil {
-		err := e.listenOnce(ctx, url)
-		if ctx.Err() != nil {
-			return
-		}
-		e.log.Warn("similarity listener stopped; reconnecting", "err", err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(2 * time.Second):
-		}
-	}
-}
-
-func (e *Engine) listenOnce(ctx context.Context, url string) error {
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN kensho_similarity"); err != nil {
-		return err
-	}
 	select {
 	case <-e.ready:
 	case <-ctx.Done():
-		return ctx.Err()
+		return
 	}
-	for {
-		if err := e.CatchUp(ctx); err != nil && ctx.Err() == nil {
-			e.log.Error("similarity catch-up failed", "err", err)
-		}
-		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
-		}
-	}
+	db.Follow(ctx, url, "kensho_similarity", "similarity catch-up", e.log, e.CatchUp)
 }
 
 // Start builds the index in the background, once; `kensho serve` calls it
