@@ -19,7 +19,6 @@ import (
 	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
 	"kensho/internal/db"
-	"kensho/internal/quarterly"
 )
 
 // ErrIndexUnavailable: the similarity index could not be built; triage
@@ -282,17 +281,6 @@ func (e *Engine) await(ctx context.Context) error {
 func (e *Engine) visibility(sub access.Subject) *visibility {
 	v := &visibility{everything: true}
 	for t, tier := range tierCodes {
-		if tier == access.Quarterly {
-			if e.ac.Can(sub, quarterly.AnyOrg(), access.Quarterly, access.Read) {
-				v.all[t] = true
-				continue
-			}
-			v.everything = false
-			if org := sub.OrgID(); org != 0 && e.ac.Can(sub, quarterly.Ref(org), access.Quarterly, access.Read) {
-				v.quarterlyOrg = org
-			}
-			continue
-		}
 		v.scope[t] = e.ac.Scope(sub, tier, access.Read)
 		v.all[t] = v.scope[t].Everything()
 		if !v.all[t] {
@@ -580,7 +568,7 @@ func (e *Engine) Read(ctx context.Context, sub access.Subject, id int64, k int) 
 	v := e.visibility(sub)
 	var tiers []access.Tier
 	for t, tier := range tierCodes {
-		if v.everything || v.all[t] || !v.scope[t].Nothing() || tier == access.Quarterly && v.quarterlyOrg != 0 {
+		if v.everything || v.all[t] || !v.scope[t].Nothing() {
 			tiers = append(tiers, tier)
 		}
 	}

@@ -17,9 +17,6 @@ type visibility struct {
 	everything bool
 	all        [nTiers]bool
 	scope      [nTiers]access.Scope
-	// quarterlyOrg: the organisation whose quarterly rows the caller reads
-	// when it does not read all of them (0: none).
-	quarterlyOrg int64
 }
 
 func (v *visibility) tier(t uint8, d *doc) bool {
@@ -27,7 +24,9 @@ func (v *visibility) tier(t uint8, d *doc) bool {
 		return true
 	}
 	if t == tierQuarterly {
-		return v.quarterlyOrg != 0 && d.rowID != 0 && d.org == v.quarterlyOrg
+		// A quarterly row is its organisation's (quarterly.Ref): "own"
+		// and a conflict's owner:org:N apply to that organisation.
+		return d.rowID != 0 && v.scope[t].HoldsOrg(d.org)
 	}
 	return d.caseID != 0 && v.scope[t].Holds(d.caseID, d.f.operators)
 }
@@ -311,7 +310,7 @@ func (ix *index) visibleStats(v *visibility) (int, float64) {
 			continue
 		}
 		sc := &v.scope[t]
-		down := t != int(tierQuarterly) && sc.AllowAll && !sc.DenyAll
+		down := sc.AllowAll && !sc.DenyAll
 		if down {
 			n += ix.liveUnits[t]
 			length += ix.liveLen[t]
@@ -319,10 +318,6 @@ func (ix *index) visibleStats(v *visibility) (int, float64) {
 		var orgs []int64
 		var cases map[int64]bool
 		switch {
-		case t == int(tierQuarterly):
-			if v.quarterlyOrg != 0 {
-				orgs = []int64{v.quarterlyOrg}
-			}
 		case down:
 			orgs, cases = sc.DenyOrgs, sc.DenyCases
 		case !sc.Nothing():

@@ -298,3 +298,32 @@ func TestSimilarCommand(t *testing.T) {
 		assert.True(t, g.Score >= 0 && g.Score <= 1)
 	}
 }
+
+// A detailed quarterly-report row is a document of the case base too, read
+// by the secretariat, the experts without a conflict with its organisation
+// and its own organisation's reporters only.
+func TestSimilarQuarterlyRowsByOrganisation(t *testing.T) {
+	st := stacktest.New(t)
+	ctx := context.Background()
+	var kddi int64
+	require.NoError(t, st.DB.Raw("SELECT organisation_id FROM organisation_names WHERE name = 'KDDI株式会社'").Scan(&kddi).Error)
+	require.NotZero(t, kddi)
+	var upload int64
+	require.NoError(t, st.DB.Raw(`INSERT INTO quarterly_uploads (organisation_id, filename, format, sha256, rows, added, updated, uploaded_by)
+		VALUES (?, 'q.csv', 'csv', repeat('a', 64), 1, 1, 0, 'test') RETURNING id`, kddi).Scan(&upload).Error)
+	require.NoError(t, st.DB.Exec(`INSERT INTO quarterly_rows (organisation_id, fiscal_year, quarter, form, key, equipment_type, prefecture,
+		occurred_at, recovered_at, service, users, duration_minutes, cause_class, cause_archetype, summary, upload_id)
+		VALUES (?, 2025, 2, 'detailed', 'QROW-1', 'exchange', '北海道', now() - interval '3 hours', now(), 'voice', 40000, 180,
+		'equipment', 'hardware_failure', '基地局の整流器が故障し、蓄電池の放電後に音声通話が停波した。', ?)`, kddi, upload).Error)
+	q := caseformat.Case{Kind: caseformat.KindAccident, Summary: "基地局の整流器の故障により蓄電池が放電し、音声通話が停波した。"}
+	for login, sees := range map[string]bool{"secretariat": true, "expert": true,
+		"expert-telecom": false, "kddi": true, "docomo": false, "optage": false} {
+		res, err := st.Similarity.SimilarCase(ctx, subject(t, st, login), &q, 5)
+		require.NoError(t, err)
+		found := slices.ContainsFunc(res.Matches, func(m triage.Match) bool { return m.QuarterlyRowID != 0 })
+		assert.Equal(t, sees, found, "%s: %s", login, refs(res))
+		if found {
+			assert.Equal(t, "quarterly", res.Matches[0].Kind, "%s: the row is the best match", login)
+		}
+	}
+}
