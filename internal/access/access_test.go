@@ -156,6 +156,15 @@ func TestFilterAgreesWithEnforcer(t *testing.T) {
 				assert.Equal(t, len(want) == 0, sc.Nothing() || len(scoped) == 0)
 			}
 		}
+		// An organisation's own objects (its quarterly reports).
+		for _, act := range []access.Action{access.Read, access.Write} {
+			sc := c.Scope(sub, access.Quarterly, act)
+			for _, org := range []int64{10, 20, 30} {
+				ref := access.NewCaseRef(0, []int64{org})
+				ref.Key = "quarterly:" + access.OrgKey(org)
+				assert.Equal(t, c.Can(sub, ref, access.Quarterly, act), sc.HoldsOrg(org), "quarterly %s %s org %d", sub.Key, act, org)
+			}
+		}
 	}
 }
 

@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	gormadapter "github.com/casbin/gorm-adapter/v3"
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
+
+	"kensho/internal/db"
 
 	"kensho/policies"
 )
@@ -176,40 +176,7 @@ func (c *Control) sharedCases(org int64) []int64 {
 // reconnects after failures; a missed notification is covered by a reload
 // after each reconnect.
 func (c *Control) Listen(ctx context.Context, url string) {
-	for ctx.Err() == nil {
-		err := c.listenOnce(ctx, url)
-		if ctx.Err() != nil {
-			return
-		}
-		c.log.Warn("policy listener stopped; reconnecting", "err", err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(2 * time.Second):
-		}
-	}
-}
-
-func (c *Control) listenOnce(ctx context.Context, url string) error {
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN kensho_policy"); err != nil {
-		return err
-	}
-	if err := c.Reload(); err != nil {
-		return err
-	}
-	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
-		}
-		if err := c.Reload(); err != nil {
-			c.log.Error("policy reload failed", "err", err)
-		}
-	}
+	db.Follow(ctx, url, "kensho_policy", "policy reload", c.log, func(context.Context) error { return c.Reload() })
 }
 
 // Text is a piece of text with the tier it comes from.

@@ -203,6 +203,13 @@ func (c *Control) addPattern(sub Subject, pattern string, all *bool, orgs *[]int
 	}
 }
 
+// HoldsOrg reports whether an object of organisation org alone (its
+// quarterly reports, quarterly.Ref) is in scope.
+func (s Scope) HoldsOrg(org int64) bool {
+	allow := s.AllowAll || slices.Contains(s.AllowOrgs, org)
+	return allow && !s.DenyAll && !slices.Contains(s.DenyOrgs, org)
+}
+
 // Nothing reports whether the scope holds no case at all.
 func (s Scope) Nothing() bool {
 	return s.DenyAll || !s.AllowAll && len(s.AllowOrgs) == 0 && len(s.AllowCases) == 0

@@ -25,11 +25,7 @@ Without --rules the rule set in force on the occurrence date (JST) applies.`,
 			if err != nil {
 				return err
 			}
-			data, err := io.ReadAll(a.stdin)
-			if err != nil {
-				return err
-			}
-			cs, err := caseformat.DecodeCase(data)
+			cs, err := a.stdinCase()
 			if err != nil {
 				return err
 			}
@@ -42,6 +38,15 @@ Without --rules the rule set in force on the occurrence date (JST) applies.`,
 	}
 	cmd.Flags().StringVar(&ruleSet, "rules", "", "judge under this rule set (1985, 2004, 2008, 2015, 2019, proposal-2025, uk, eu, de, fr, us)")
 	return cmd
+}
+
+// stdinCase reads the one kensho-case/v1 case a command takes on stdin.
+func (a *app) stdinCase() (caseformat.Case, error) {
+	data, err := io.ReadAll(a.stdin)
+	if err != nil {
+		return caseformat.Case{}, err
+	}
+	return caseformat.DecodeCase(data)
 }
 
 func (a *app) rulesCmd() *cobra.Command {

@@ -3,11 +3,9 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
-	"kensho/internal/caseformat"
 	"kensho/internal/triage"
 )
 
@@ -36,11 +34,7 @@ database's credentials and so compares with the whole case base.`,
 			if top < 1 || top > triage.MaxTop {
 				return usageError{fmt.Errorf("--top: must be 1..%d; got %d", triage.MaxTop, top)}
 			}
-			data, err := io.ReadAll(a.stdin)
-			if err != nil {
-				return err
-			}
-			cs, err := caseformat.DecodeCase(data)
+			cs, err := a.stdinCase()
 			if err != nil {
 				return err
 			}

@@ -183,31 +183,22 @@ func (e *env) decide(id int64, depth string) *Decision {
 	return d
 }
 
-// fixedMatcher stands in for the similarity engine (another part of the
-// issue, not on this branch) behind its contract, triage.Matcher: each
-// case's novelty is given, its matches are the other cases the caller
-// may see. It checks the review's wiring — what it keeps and how it
-// sorts — not similarity itself.
-type fixedMatcher struct {
-	e       *env
-	novelty map[int64]float64
-	calls   int
+// engine is the real similarity engine over the test's database.
+func (e *env) engine() *triage.Engine {
+	cfg, err := triage.LoadSimilarityConfig()
+	require.NoError(e.t, err)
+	return triage.NewEngine(e.db, e.ac, cfg, quiet)
 }
 
-func (m *fixedMatcher) Similar(ctx context.Context, sub access.Subject, id int64, k int) (*triage.Result, error) {
-	m.calls++
-	res := &triage.Result{CaseID: id, Novelty: m.novelty[id], Matches: []triage.Match{}}
-	for ref, other := range m.e.cases {
-		if other == id || len(res.Matches) == k {
-			continue
-		}
-		if _, _, err := m.e.svc.Cases.ViewRecord(ctx, sub, other); err != nil {
-			continue
-		}
-		res.Matches = append(res.Matches, triage.Match{CaseID: other, Ref: ref, Kind: "accident", Score: 1 - m.novelty[id],
-			Why: []triage.Reason{{Code: "service", Values: []string{"voice_emergency"}, Text: "Same service: voice_emergency."}}})
-	}
-	return res, nil
+// counting passes the review's queries to the engine and counts them.
+type counting struct {
+	m     triage.Matcher
+	calls int
+}
+
+func (c *counting) Similar(ctx context.Context, sub access.Subject, id int64, k int) (*triage.Result, error) {
+	c.calls++
+	return c.m.Similar(ctx, sub, id, k)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -48,8 +48,14 @@ func Env(dbURL string) func(string) string {
 // Run runs a kensho command against the test database and returns stdout.
 func Run(t testing.TB, dbURL string, args ...string) string {
 	t.Helper()
+	return RunInput(t, dbURL, "", args...)
+}
+
+// RunInput is Run with stdin.
+func RunInput(t testing.TB, dbURL, stdin string, args ...string) string {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	if err := app.Run(context.Background(), args, Env(dbURL), strings.NewReader(""), &out, &errOut); err != nil {
+	if err := app.Run(context.Background(), args, Env(dbURL), strings.NewReader(stdin), &out, &errOut); err != nil {
 		t.Fatalf("kensho %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
 	}
 	return out.String()

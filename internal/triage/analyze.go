@@ -48,6 +48,7 @@ var stopWords = map[string]bool{
 	"する": true, "なる": true, "ある": true, "いる": true, "れる": true, "られる": true, "せる": true,
 	"できる": true, "おる": true, "くる": true, "いく": true, "行う": true, "よる": true, "伴う": true,
 	"こと": true, "もの": true, "ため": true, "よう": true, "これ": true, "それ": true, "とき": true,
+	"ない": true, "よい": true, "いい": true, "含む": true, "株式会社": true, "有限会社": true,
 }
 
 // termCount is a term of a text and how often it occurs.
@@ -108,7 +109,8 @@ func contentWord(tk tokenizer.Token) (string, bool) {
 	case "名詞":
 		if len(pos) > 1 {
 			switch pos[1] {
-			case "非自立", "代名詞", "数", "接尾", "特殊":
+			// 副詞可能: 前, 後, 時, 間, 今回 — when, not what.
+			case "非自立", "代名詞", "数", "接尾", "特殊", "副詞可能":
 				return "", false
 			}
 		}

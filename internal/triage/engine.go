@@ -12,14 +12,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
 	"kensho/internal/audit"
 	"kensho/internal/casefile"
 	"kensho/internal/caseformat"
-	"kensho/internal/quarterly"
+	"kensho/internal/db"
 )
 
 // ErrIndexUnavailable: the similarity index could not be built; triage
@@ -244,42 +243,12 @@ func (e *Engine) catchUp(ctx context.Context) error {
 // until ctx ends, reconnecting after failures and catching up after each
 // reconnect, so a missed notification costs nothing.
 func (e *Engine) Listen(ctx context.Context, url string) {
-	for ctx.Err() == nil {
-		err := e.listenOnce(ctx, url)
-		if ctx.Err() != nil {
-			return
-		}
-		e.log.Warn("similarity listener stopped; reconnecting", "err", err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(2 * time.Second):
-		}
-	}
-}
-
-func (e *Engine) listenOnce(ctx context.Context, url string) error {
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN kensho_similarity"); err != nil {
-		return err
-	}
 	select {
 	case <-e.ready:
 	case <-ctx.Done():
-		return ctx.Err()
+		return
 	}
-	for {
-		if err := e.CatchUp(ctx); err != nil && ctx.Err() == nil {
-			e.log.Error("similarity catch-up failed", "err", err)
-		}
-		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
-		}
-	}
+	db.Follow(ctx, url, "kensho_similarity", "similarity catch-up", e.log, e.CatchUp)
 }
 
 // Start builds the index in the background, once; `kensho serve` calls it
@@ -312,17 +281,6 @@ func (e *Engine) await(ctx context.Context) error {
 func (e *Engine) visibility(sub access.Subject) *visibility {
 	v := &visibility{everything: true}
 	for t, tier := range tierCodes {
-		if tier == access.Quarterly {
-			if e.ac.Can(sub, quarterly.AnyOrg(), access.Quarterly, access.Read) {
-				v.all[t] = true
-				continue
-			}
-			v.everything = false
-			if org := sub.OrgID(); org != 0 && e.ac.Can(sub, quarterly.Ref(org), access.Quarterly, access.Read) {
-				v.quarterlyOrg = org
-			}
-			continue
-		}
 		v.scope[t] = e.ac.Scope(sub, tier, access.Read)
 		v.all[t] = v.scope[t].Everything()
 		if !v.all[t] {
@@ -384,6 +342,9 @@ func (e *Engine) SimilarCaseAll(ctx context.Context, c *caseformat.Case, k int) 
 func (e *Engine) similarCase(ctx context.Context, v *visibility, c *caseformat.Case, k int) (*Result, error) {
 	if err := e.await(ctx); err != nil {
 		return nil, err
+	}
+	if err := e.CatchUp(ctx); err != nil {
+		e.log.Warn("similarity catch-up failed; answering from the index as it is", "err", err)
 	}
 	src := sourceOf(c)
 	// The operators are the registry's organisations, under any of their
@@ -607,7 +568,7 @@ func (e *Engine) Read(ctx context.Context, sub access.Subject, id int64, k int) 
 	v := e.visibility(sub)
 	var tiers []access.Tier
 	for t, tier := range tierCodes {
-		if v.everything || v.all[t] || !v.scope[t].Nothing() || tier == access.Quarterly && v.quarterlyOrg != 0 {
+		if v.everything || v.all[t] || !v.scope[t].Nothing() {
 			tiers = append(tiers, tier)
 		}
 	}

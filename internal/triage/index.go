@@ -35,6 +35,7 @@ func tierCode(t access.Tier) uint8 {
 type unit struct {
 	doc    uint32
 	tier   uint8
+	dead   bool // here, not only on the doc: the ranking loop reads units only
 	length uint16
 }
 
@@ -187,6 +188,7 @@ func (ix *index) remove(caseID, rowID int64) {
 	d.dead = true
 	ix.liveDocs--
 	for _, u := range d.units {
+		ix.units[u].dead = true
 		un := ix.units[u]
 		ix.liveUnits[un.tier]--
 		ix.liveLen[un.tier] -= int64(un.length)

@@ -459,14 +459,28 @@ func TestOpinionJobRunsOnceAndSurvivesRestart(t *testing.T) {
 	require.NoError(t, st.DB.Raw(`SELECT state FROM river_job WHERE kind = ?`, triage.OpinionArgs{}.Kind()).Scan(&state).Error)
 	assert.Equal(t, "completed", state)
 
-	// Without a Matcher (the engine not wired), Request asks about the
-	// case alone.
-	op, err := st.Opinions.Request(ctx, f.sec, id)
+	// Request takes its candidates from the similarity engine: its best
+	// matches for the caller, as many as llm.candidates.
+	want, err := st.Similarity.Similar(ctx, f.sec, id, 5)
+	require.NoError(t, err)
+	op, err = st.Opinions.Request(ctx, f.sec, id)
+	require.NoError(t, err)
+	got = f.settled(t, id, op.ID)
+	assert.Equal(t, triage.OpinionDone, got.Status)
+	require.NotEmpty(t, got.Candidates)
+	for i, c := range got.Candidates {
+		assert.Equal(t, want.Matches[i].Ref, c.Ref, "candidate %d is the engine's", i+1)
+	}
+	assert.Contains(t, f.srv.Prompt(2), "C1")
+
+	// Without a Matcher, Request asks about the case alone.
+	st.Opinions.Matcher = nil
+	op, err = st.Opinions.Request(ctx, f.sec, id)
 	require.NoError(t, err)
 	got = f.settled(t, id, op.ID)
 	assert.Equal(t, triage.OpinionDone, got.Status)
 	assert.Empty(t, got.Candidates)
-	assert.Contains(t, f.srv.Prompt(2), "示せる類似候補はありません")
+	assert.Contains(t, f.srv.Prompt(3), "示せる類似候補はありません")
 }
 
 // A wrong key is refused by the provider; the refusal, the logs and the

@@ -17,9 +17,6 @@ type visibility struct {
 	everything bool
 	all        [nTiers]bool
 	scope      [nTiers]access.Scope
-	// quarterlyOrg: the organisation whose quarterly rows the caller reads
-	// when it does not read all of them (0: none).
-	quarterlyOrg int64
 }
 
 func (v *visibility) tier(t uint8, d *doc) bool {
@@ -27,7 +24,9 @@ func (v *visibility) tier(t uint8, d *doc) bool {
 		return true
 	}
 	if t == tierQuarterly {
-		return v.quarterlyOrg != 0 && d.rowID != 0 && d.org == v.quarterlyOrg
+		// A quarterly row is its organisation's (quarterly.Ref): "own"
+		// and a conflict's owner:org:N apply to that organisation.
+		return d.rowID != 0 && v.scope[t].HoldsOrg(d.org)
 	}
 	return d.caseID != 0 && v.scope[t].Holds(d.caseID, d.f.operators)
 }
@@ -59,9 +58,13 @@ type query struct {
 	caseID, rowID int64
 }
 
+// noTerm is the id of a query term the index does not hold.
+const noTerm = ^uint32(0)
+
 // picked is a query term kept for ranking.
 type picked struct {
 	id     uint32
+	term   string
 	weight float64 // word or bigram weight
 	idf    float64
 	df     int
@@ -98,14 +101,18 @@ func (ix *index) search(q *query, v *visibility, cfg *SimilarityConfig, k int) [
 	maxDF := int(cfg.Query.MaxDocShare*float64(totalUnits)) + 1
 
 	// Keep the query's most telling terms (tf·idf over the whole index:
-	// this only chooses among the caller's own words).
+	// this only chooses among the caller's own words). A term the index
+	// has never seen is kept too: it matches nothing, but it is what makes
+	// the case new, so it weighs in the query's score against itself.
 	var terms []picked
 	for term, qtf := range bag {
 		id, ok := ix.dict[term]
-		if !ok {
-			continue
+		df := 0
+		if ok {
+			df = len(ix.post[id])
+		} else {
+			id = noTerm
 		}
-		df := len(ix.post[id])
 		if df > maxDF {
 			continue
 		}
@@ -117,18 +124,43 @@ func (ix *index) search(q *query, v *visibility, cfg *SimilarityConfig, k int) [
 		if w == 0 {
 			continue
 		}
-		terms = append(terms, picked{id: id, weight: w, df: df, word: word,
+		terms = append(terms, picked{id: id, term: term, weight: w, df: df, word: word,
 			idf: (1 + math.Log(float64(qtf))) * w * bm25IDF(totalUnits, df)})
 	}
 	slices.SortFunc(terms, func(a, b picked) int {
 		if c := cmp.Compare(b.idf, a.idf); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.id, b.id)
+		return cmp.Compare(a.term, b.term)
 	})
-	if len(terms) > cfg.Query.MaxTerms {
-		terms = terms[:cfg.Query.MaxTerms]
+	// The most telling terms overall, and as many more the index holds
+	// (those alone can match).
+	held := 0
+	kept := terms[:0:0]
+	for i, p := range terms {
+		if i < cfg.Query.MaxTerms || p.id != noTerm && held < cfg.Query.MaxTerms {
+			kept = append(kept, p)
+		}
+		if p.id != noTerm {
+			held++
+		}
 	}
+	terms = kept
+	// Past a budget of postings, the commonest of the kept terms are
+	// dropped (from the self-score too): at a million cases they would
+	// cost most of the time and move no ranking.
+	budget, spent := cfg.Query.MaxPostings, 0
+	kept = terms[:0]
+	for _, p := range terms {
+		if p.id != noTerm {
+			if spent+p.df > budget && spent > 0 {
+				continue
+			}
+			spent += p.df
+		}
+		kept = append(kept, p)
+	}
+	terms = kept
 
 	// Corpus statistics as the caller sees it: what a hidden section says
 	// must not move a visible one's score.
@@ -142,6 +174,9 @@ func (ix *index) search(q *query, v *visibility, cfg *SimilarityConfig, k int) [
 		n, avg = ix.visibleStats(v)
 		for i := range terms {
 			df := 0
+			if terms[i].id == noTerm {
+				continue
+			}
 			for _, u := range ix.post[terms[i].id] {
 				if visible(u) {
 					df++
@@ -163,16 +198,14 @@ func (ix *index) search(q *query, v *visibility, cfg *SimilarityConfig, k int) [
 	}
 	// The query's score against itself: the most a document can reach.
 	var self float64
-	pickedBy := map[uint32]*picked{}
+	pickedBy := map[string]*picked{}
 	for i := range terms {
-		pickedBy[terms[i].id] = &terms[i]
+		pickedBy[terms[i].term] = &terms[i]
 	}
 	for _, s := range q.sections {
 		for _, tc := range s.terms {
-			if id, ok := ix.dict[tc.term]; ok {
-				if p := pickedBy[id]; p != nil {
-					self += p.weight * p.idf * norm(float64(tc.count), s.length)
-				}
+			if p := pickedBy[tc.term]; p != nil {
+				self += p.weight * p.idf * norm(float64(tc.count), s.length)
 			}
 		}
 	}
@@ -188,11 +221,14 @@ func (ix *index) search(q *query, v *visibility, cfg *SimilarityConfig, k int) [
 	acc := (*accp)[:len(ix.docs)]
 	touched := make([]uint32, 0, 1024)
 	for _, p := range terms {
+		if p.id == noTerm {
+			continue
+		}
 		post, tfs := ix.post[p.id], ix.tf[p.id]
 		wi := p.weight * p.idf
 		for j, u := range post {
 			un := &ix.units[u]
-			if !v.everything && !visible(u) || v.everything && ix.docs[un.doc].dead {
+			if un.dead || !v.everything && !visible(u) {
 				continue
 			}
 			if acc[un.doc] == 0 {
@@ -245,7 +281,7 @@ func (ix *index) search(q *query, v *visibility, cfg *SimilarityConfig, k int) [
 		h := &top[i]
 		d := &ix.docs[h.doc]
 		for _, p := range terms {
-			if !p.word || len(h.phrases) >= cfg.Why.Phrases {
+			if !p.word || p.id == noTerm || len(h.phrases) >= cfg.Why.Phrases {
 				continue
 			}
 			for _, u := range d.units {
@@ -274,7 +310,7 @@ func (ix *index) visibleStats(v *visibility) (int, float64) {
 			continue
 		}
 		sc := &v.scope[t]
-		down := t != int(tierQuarterly) && sc.AllowAll && !sc.DenyAll
+		down := sc.AllowAll && !sc.DenyAll
 		if down {
 			n += ix.liveUnits[t]
 			length += ix.liveLen[t]
@@ -282,10 +318,6 @@ func (ix *index) visibleStats(v *visibility) (int, float64) {
 		var orgs []int64
 		var cases map[int64]bool
 		switch {
-		case t == int(tierQuarterly):
-			if v.quarterlyOrg != 0 {
-				orgs = []int64{v.quarterlyOrg}
-			}
 		case down:
 			orgs, cases = sc.DenyOrgs, sc.DenyCases
 		case !sc.Nothing():

@@ -22,6 +22,7 @@ type SimilarityConfig struct {
 	Query struct {
 		MaxTerms    int     `yaml:"max_terms"`
 		MaxDocShare float64 `yaml:"max_doc_share"`
+		MaxPostings int     `yaml:"max_postings"`
 	} `yaml:"query"`
 	Terms struct {
 		WordWeight   float64 `yaml:"word_weight"`
@@ -75,6 +76,7 @@ func ParseSimilarityConfig(data []byte) (*SimilarityConfig, error) {
 	check(c.BM25.B >= 0 && c.BM25.B <= 1, "bm25.b", "must be in [0, 1]; got %g", c.BM25.B)
 	check(c.Query.MaxTerms >= 1 && c.Query.MaxTerms <= 1000, "query.max_terms", "must be 1..1000; got %d", c.Query.MaxTerms)
 	check(c.Query.MaxDocShare > 0 && c.Query.MaxDocShare <= 1, "query.max_doc_share", "must be in (0, 1]; got %g", c.Query.MaxDocShare)
+	check(c.Query.MaxPostings >= 1000, "query.max_postings", "must be at least 1000; got %d", c.Query.MaxPostings)
 	check(c.Terms.WordWeight >= 0, "terms.word_weight", "must not be negative; got %g", c.Terms.WordWeight)
 	check(c.Terms.BigramWeight >= 0, "terms.bigram_weight", "must not be negative; got %g", c.Terms.BigramWeight)
 	check(c.Terms.WordWeight+c.Terms.BigramWeight > 0, "terms", "word_weight and bigram_weight cannot both be 0")
