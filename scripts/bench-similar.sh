@@ -50,6 +50,36 @@ url_of() {
   echo "${base%/*}/$1$query"
 }
 
+# summarise N RAW: the medians over the counts of each metric of each side,
+# by name, as one row of the table.
+summarise() {
+  awk -v n="$1" '
+    function median(key,   k, m, i, j, t, v) {
+      m = cnt[key]
+      if (m == 0) return "-"
+      for (i = 1; i <= m; i++) v[i] = val[key, i]
+      for (i = 2; i <= m; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+      return (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+    }
+    /^BenchmarkSimilar\/(engine|pg_trgm)/ {
+      side = ($1 ~ /engine/) ? "e" : "t"
+      for (i = 3; i < NF; i += 2) { key = side SUBSEP $(i + 1); val[key, ++cnt[key]] = $i }
+    }
+    END {
+      ep50 = median("e" SUBSEP "p50-ms"); ep95 = median("e" SUBSEP "p95-ms")
+      tp50 = median("t" SUBSEP "p50-ms"); tp95 = median("t" SUBSEP "p95-ms")
+      r50 = (ep50 > 0 && tp50 != "-") ? sprintf("%.1f", tp50 / ep50) : "-"
+      r95 = (ep95 > 0 && tp95 != "-") ? sprintf("%.1f", tp95 / ep95) : "-"
+      printf "%9d %9s %9s %9s %9s %7s %7s %10s %10s %8s %8s\n", n, ep50, ep95, tp50, tp95, r50, r95,
+        median("e" SUBSEP "index-MiB"), median("t" SUBSEP "index-MiB"), median("e" SUBSEP "build-s"), median("t" SUBSEP "short-%")
+    }' "$2"
+}
+
+header() {
+  echo "Top-10 similar cases, medians of $count counts × $benchtime queries (ms; ratio = pg_trgm / engine; MiB of index: engine Stats, pg_trgm GIN):"
+  printf "%9s %9s %9s %9s %9s %7s %7s %10s %10s %8s %8s\n" N eng-p50 eng-p95 trgm-p50 trgm-p95 x-p50 x-p95 eng-MiB gin-MiB build-s "trgm<10%"
+}
+
 summary=()
 for n in "${sizes[@]}"; do
   name=kensho_bench_$n
@@ -85,30 +115,13 @@ for n in "${sizes[@]}"; do
     go test -run '^$' -bench BenchmarkSimilar -benchtime "$benchtime" -count "$count" -timeout 0 ./internal/triage/ | tee -a "$raw"
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$raw"
 
-  # Medians over the counts of each metric of each side, by name.
-  summary+=("$(awk -v n="$n" '
-    function median(key,   k, m, i, j, t, v) {
-      m = cnt[key]
-      if (m == 0) return "-"
-      for (i = 1; i <= m; i++) v[i] = val[key, i]
-      for (i = 2; i <= m; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
-      return (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-    }
-    /^BenchmarkSimilar\/(engine|pg_trgm)/ {
-      side = ($1 ~ /engine/) ? "e" : "t"
-      for (i = 3; i < NF; i += 2) { key = side SUBSEP $(i + 1); val[key, ++cnt[key]] = $i }
-    }
-    END {
-      ep50 = median("e" SUBSEP "p50-ms"); ep95 = median("e" SUBSEP "p95-ms")
-      tp50 = median("t" SUBSEP "p50-ms"); tp95 = median("t" SUBSEP "p95-ms")
-      r50 = (ep50 > 0 && tp50 != "-") ? sprintf("%.1f", tp50 / ep50) : "-"
-      r95 = (ep95 > 0 && tp95 != "-") ? sprintf("%.1f", tp95 / ep95) : "-"
-      printf "%9d %9s %9s %9s %9s %7s %7s %10s %10s %8s %8s\n", n, ep50, ep95, tp50, tp95, r50, r95,
-        median("e" SUBSEP "index-MiB"), median("t" SUBSEP "index-MiB"), median("e" SUBSEP "build-s"), median("t" SUBSEP "short-%")
-    }' "$raw")")
+  # Each size's row at once: a run stopped at a later size keeps it.
+  row=$(summarise "$n" "$raw")
+  header >&2
+  echo "$row" >&2
+  summary+=("$row")
 done
 
 echo
-echo "Top-10 similar cases, medians of $count counts × $benchtime queries (ms; ratio = pg_trgm / engine; MiB of index: engine Stats, pg_trgm GIN):"
-printf "%9s %9s %9s %9s %9s %7s %7s %10s %10s %8s %8s\n" N eng-p50 eng-p95 trgm-p50 trgm-p95 x-p50 x-p95 eng-MiB gin-MiB build-s "trgm<10%"
+header
 printf '%s\n' "${summary[@]}"
