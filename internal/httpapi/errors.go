@@ -14,6 +14,7 @@ import (
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
 	"kensho/internal/redact"
+	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
@@ -29,8 +30,11 @@ type errorBody struct {
 	Conflict *intake.ConflictError `json:"conflict,omitempty"`
 	// Rows are the problems of a refused quarterly-report file, each with
 	// its row and column.
-	Rows      []quarterly.RowError `json:"errors,omitempty"`
-	RequestID string               `json:"request_id,omitempty"`
+	Rows []quarterly.RowError `json:"errors,omitempty"`
+	// Findings are what the leak scanner found in a report edition that
+	// may not be published.
+	Findings  []report.Finding `json:"findings,omitempty"`
+	RequestID string           `json:"request_id,omitempty"`
 }
 
 // statusOf maps known domain errors to a status and a message safe to show.
@@ -49,6 +53,8 @@ func statusOf(err error) (int, errorBody) {
 		rowErrs   quarterly.Errors
 		qInput    *quarterly.InputError
 		rConflict *review.ConflictError
+		rState    *report.StateError
+		rLeak     *report.LeakError
 	)
 	switch {
 	case errors.Is(err, errUnauthenticated):
@@ -77,6 +83,12 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusConflict, errorBody{Error: conflict.Error() + "; reload and apply your change again", Conflict: conflict}
 	case errors.As(err, &inInput):
 		return http.StatusUnprocessableEntity, errorBody{Error: inInput.Error(), Details: []caseformat.FieldError{{Path: inInput.Field, Message: inInput.Message}}}
+	case errors.Is(err, report.ErrNotFound):
+		return http.StatusNotFound, errorBody{Error: report.ErrNotFound.Error()}
+	case errors.As(err, &rState):
+		return http.StatusConflict, errorBody{Error: rState.Error()}
+	case errors.As(err, &rLeak):
+		return http.StatusUnprocessableEntity, errorBody{Error: "publication refused: " + rLeak.Error(), Findings: rLeak.Findings}
 	case errors.Is(err, review.ErrNotFound):
 		return http.StatusNotFound, errorBody{Error: "not found"}
 	case errors.As(err, &rConflict):

@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
@@ -15,6 +16,7 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
@@ -43,6 +45,8 @@ type Deps struct {
 	// Review: triage, panels, annotations, the committee's verification,
 	// lessons and administrative guidance.
 	Review *review.Service
+	// Reports: the editions of the annual report (published ones are public).
+	Reports *report.Editions
 }
 
 // Register adds the API's routes to e.
@@ -147,6 +151,27 @@ func Register(e *echo.Echo, d Deps) {
 	v1.PUT("/guidance/:id", h.updateGuidance, auth)
 	v1.POST("/guidance/:id/publish", h.publishGuidance, auth)
 	v1.GET("/public/guidance", h.publicGuidance)
+
+	// The annual report (package report): published editions are public;
+	// the editions in the making are the editors' and the secretariat's
+	// (draft → review → approved → published; publishing runs the leak
+	// scanner over every output).
+	v1.GET("/public/reports", h.publicReports)
+	v1.GET("/public/reports/:fy", h.publicReport)
+	v1.GET("/public/reports/:fy/report.xlsx", h.publicReportXLSX)
+	v1.GET("/public/reports/:fy/report.pdf", h.publicReportPDF)
+	v1.GET("/reports/editions", h.listEditions, auth)
+	v1.POST("/reports/editions", h.createEdition, auth)
+	v1.GET("/reports/editions/:id", h.getEdition, auth)
+	v1.PUT("/reports/editions/:id", h.updateEdition, auth)
+	v1.POST("/reports/editions/:id/rebuild", h.editionStep(http.StatusAccepted, rebuildEdition), auth)
+	v1.POST("/reports/editions/:id/submit", h.editionStep(http.StatusOK, submitEdition), auth)
+	v1.POST("/reports/editions/:id/return", h.editionStep(http.StatusOK, returnEdition), auth)
+	v1.POST("/reports/editions/:id/approve", h.editionStep(http.StatusOK, approveEdition), auth)
+	v1.POST("/reports/editions/:id/publish", h.editionStep(http.StatusOK, publishEdition), auth)
+	v1.GET("/reports/editions/:id/comments", h.editionComments, auth)
+	v1.POST("/reports/editions/:id/comments", h.addEditionComment, auth)
+	v1.GET("/reports/editions/:id/outputs/:kind", h.editionOutput, auth)
 }
 
 type handlers struct{ Deps }

@@ -25,16 +25,6 @@ import (
 	"kensho/internal/redact"
 )
 
-// AnnualReport is the system object of the report's editions in the access
-// policy: editors and the secretariat read drafts (read), make and change
-// them (write), comment (comment); the secretariat approves (approve);
-// editors and the secretariat publish an approved edition (publish).
-// Published editions need no permission: they are public.
-const AnnualReport access.Tier = "reports"
-
-// Comment is an action on AnnualReport: comment on an edition in review.
-const Comment access.Action = "comment"
-
 // The states of an edition.
 const (
 	StatusDraft     = "draft"
@@ -280,7 +270,7 @@ func actor(sub access.Subject) string {
 
 // may reports whether sub may act on the editions.
 func (e *Editions) may(sub access.Subject, act access.Action) bool {
-	return e.Access.CanSystem(sub, AnnualReport, act)
+	return e.Access.CanSystem(sub, access.AnnualReport, act)
 }
 
 // actions are the steps sub may take on r now.
@@ -296,7 +286,7 @@ func (e *Editions) actions(sub access.Subject, r *editionRow) []string {
 	add("edit", access.Write, open)
 	add("rebuild", access.Write, open && !building)
 	add("submit", access.Write, r.Status == StatusDraft && r.BuildState == BuildDone)
-	add("comment", Comment, r.Status != StatusPublished)
+	add("comment", access.Comment, r.Status != StatusPublished)
 	add("return", access.Write, r.Status == StatusReview || r.Status == StatusApproved)
 	add("approve", access.Approve, r.Status == StatusReview && r.BuildState == BuildDone)
 	add("publish", access.Publish, r.Status == StatusApproved)
@@ -759,7 +749,7 @@ func (e *Editions) AddComment(ctx context.Context, sub access.Subject, id int64,
 		if !e.may(sub, access.Read) {
 			return ErrNotFound
 		}
-		if !e.may(sub, Comment) {
+		if !e.may(sub, access.Comment) {
 			return casefile.ErrForbidden
 		}
 		if r.Status == StatusPublished {

@@ -13,6 +13,7 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/triage"
 )
@@ -99,7 +100,8 @@ func statusOf(err error) (int, string, string) {
 		stale   *review.ConflictError
 	)
 	switch {
-	case errors.Is(err, casefile.ErrNotFound), errors.Is(err, intake.ErrNotFound), errors.Is(err, review.ErrNotFound):
+	case errors.Is(err, casefile.ErrNotFound), errors.Is(err, intake.ErrNotFound), errors.Is(err, review.ErrNotFound),
+		errors.Is(err, report.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "error.404"
 	case errors.Is(err, review.ErrNotFound), errors.Is(err, triage.ErrOpinionNotFound):
 		return http.StatusNotFound, "error.404.title", "error.404"

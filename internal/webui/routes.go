@@ -22,6 +22,7 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
@@ -52,6 +53,8 @@ type Deps struct {
 	Review *review.Service
 	// Opinions: the LLM second opinion on a case (off unless configured).
 	Opinions *triage.Opinions
+	// Reports: the editions of the annual report.
+	Reports *report.Editions
 }
 
 // Register parses the templates, adds the UI's routes to e and puts the
@@ -172,6 +175,25 @@ func Register(e *echo.Echo, d Deps) error {
 	e.POST("/guidance/:id", p.guidanceUpdate, s, in, csrf)
 	e.GET("/guidance/:id/publish", p.guidancePublishConfirm, s, in)
 	e.POST("/guidance/:id/publish", p.guidancePublish, s, in, csrf)
+
+	// The annual report (package report): published editions for everyone;
+	// the editions in the making for the editors and the secretariat (the
+	// build's progress polled by htmx, the workflow's steps, comments,
+	// corrections as new editions).
+	e.GET("/reports", p.reportList, s)
+	e.GET("/reports/editions", p.editionList, s, in)
+	e.POST("/reports/editions", p.editionCreate, s, in, csrf)
+	e.GET("/reports/editions/:id", p.editionShow, s, in)
+	e.POST("/reports/editions/:id", p.editionUpdate, s, in, csrf)
+	e.GET("/reports/editions/:id/progress", p.editionProgress, s, in)
+	e.GET("/reports/editions/:id/charts/:chart", p.editionChart, s, in)
+	e.GET("/reports/editions/:id/:file", p.editionOutput, s, in)
+	e.POST("/reports/editions/:id/comments", p.editionComment, s, in, csrf)
+	e.POST("/reports/editions/:id/correct", p.editionCorrect, s, in, csrf)
+	e.POST("/reports/editions/:id/:step", p.editionStep, s, in, csrf)
+	e.GET("/reports/:fy", p.reportShow, s)
+	e.GET("/reports/:fy/charts/:chart", p.reportChart, s)
+	e.GET("/reports/:fy/:file", p.reportOutput, s)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
