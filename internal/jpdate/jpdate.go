@@ -76,3 +76,23 @@ func Wareki(t time.Time) string {
 	}
 	return fmt.Sprintf("%d年%d月%d日", j.Year(), int(j.Month()), j.Day())
 }
+
+// FiscalYearLabel names fiscal year fy (April–March) in the era calendar
+// with the Western year: 令和5年度(2023年度). A fiscal year takes the era
+// that began in or before its calendar year, as the government names them:
+// fiscal 2019 (April 2019–March 2020) is 令和元年度, though its April was
+// still 平成 — the ministries renamed 平成31年度 so — and fiscal 2018 is
+// 平成30年度.
+func FiscalYearLabel(fy int) string {
+	for _, e := range eras {
+		if fy >= e.start.Year() {
+			n := fy - e.start.Year() + 1
+			y := fmt.Sprintf("%d", n)
+			if n == 1 {
+				y = "元"
+			}
+			return fmt.Sprintf("%s%s年度(%d年度)", e.name, y, fy)
+		}
+	}
+	return fmt.Sprintf("%d年度", fy)
+}
