@@ -39,9 +39,6 @@ type HTMLOptions struct {
 	Status string
 }
 
-// StatusDraft is the Status that marks the report as a draft.
-const StatusDraft = "draft"
-
 // reportView is what the template sees.
 type reportView struct {
 	R           *Report
