@@ -701,6 +701,9 @@ func (e *Editions) step(ctx context.Context, sub access.Subject, id int64, versi
 		if !e.may(sub, act) {
 			return casefile.ErrForbidden
 		}
+		if r.Status == StatusPublished {
+			return &StateError{Message: "a published edition never changes; correct it with a new edition"}
+		}
 		if version != r.Version {
 			return casefile.ErrConflict
 		}
