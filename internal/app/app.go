@@ -72,7 +72,7 @@ then KENSHO_* environment variables (KENSHO_DATABASE_URL, KENSHO_ADDR, …).`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.policyCmd(), a.userCmd(), a.tokenCmd(), a.auditCmd(), a.demoCmd(),
 		a.serveCmd(), a.migrateCmd(), a.classifyCmd(), a.rulesCmd(), a.importCmd(), a.exportCmd(),
-		a.whatifCmd(), a.similarCmd(), a.dbCmd(), a.orgsCmd(), a.configCmd())
+		a.whatifCmd(), a.reportCmd(), a.similarCmd(), a.dbCmd(), a.orgsCmd(), a.configCmd())
 	root.AddCommand(a.deadlinesCmd())
 	root.AddCommand(a.quarterlyCmd())
 	root.AddCommand(a.lessonsCmd())

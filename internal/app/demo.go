@@ -50,6 +50,16 @@ func (a *app) demoCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "demo", Short: "Demo data (never on a production database)"}
 	cmd.AddCommand(a.demoGenerateCmd())
 	cmd.AddCommand(&cobra.Command{
+		Use:   "report",
+		Short: "Publish the demo's annual report of fiscal 2020 (after demo seed; needs Chromium for its PDF); safe to repeat",
+		Args:  args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withStack(cmd.Context(), func(st *Stack) error {
+				return seedReport(cmd.Context(), st, func(f string, v ...any) { fmt.Fprintf(a.stdout, f, v...) })
+			})
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
 		Use:   "seed",
 		Short: "Load demo cases, one user per role and cases in every tier; safe to repeat",
 		Args:  args(cobra.NoArgs),

@@ -46,6 +46,11 @@ func (a *app) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			a.log.Error("stopping the PDF printer", "error", err)
+		}
+	}()
 	// Grants changed by another instance or a command reach this one's
 	// enforcer through NOTIFY.
 	lctx, stopListening := context.WithCancel(ctx)

@@ -18,6 +18,7 @@ import (
 	"kensho/internal/jobs"
 	"kensho/internal/llm"
 	"kensho/internal/quarterly"
+	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
@@ -52,11 +53,21 @@ type Stack struct {
 	// (serve calls it; otherwise the first search does) and follows other
 	// instances' writes while Listen runs.
 	Similarity *triage.Engine
+	// Reports are the editions of the annual report; their builds are
+	// jobs of the instance's runner, their PDFs printed by Printer.
+	Reports *report.Editions
+	Printer *report.Printer
 }
 
 // JobServices are the services whose background jobs an instance's one
 // runner works (jobs.NewRunner).
-func (s *Stack) JobServices() []jobs.Service { return []jobs.Service{s.Deadlines, s.Opinions} }
+func (s *Stack) JobServices() []jobs.Service {
+	return []jobs.Service{s.Deadlines, s.Opinions, s.Reports}
+}
+
+// Close stops what the stack started besides the database (the PDF
+// printer's browser).
+func (s *Stack) Close() error { return s.Printer.Close() }
 
 // NewStack builds the services and the handler.
 func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.Catalog, log *slog.Logger) (*Stack, error) {
@@ -90,15 +101,20 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
-	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
-	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
-		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine})
-	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
-		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies,
-		Review: rev, Opinions: opinions}); err != nil {
+	printer := &report.Printer{ExecPath: cfg.Report.Chromium, Timeout: cfg.Report.PDFTimeout}
+	reports, err := newReports(gdb, cat, svc, rev, printer, log)
+	if err != nil {
 		return nil, err
 	}
-	return &Stack{Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
+	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
+		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine, Reports: reports})
+	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
+		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies,
+		Review: rev, Opinions: opinions, Reports: reports}); err != nil {
+		return nil, err
+	}
+	return &Stack{Reports: reports, Printer: printer, Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }
 
 // newPortal is the reporting portal. Every submission, link and split
@@ -125,4 +141,17 @@ func newReview(gdb *gorm.DB, cat *rules.Catalog, svc *services, deadlines *deadl
 		return nil, err
 	}
 	return review.New(gdb, svc.access, svc.cases, cat, deadlines, m, cfg, log), nil
+}
+
+// newReports is the annual report over configs/report.yaml: its builder
+// reads the case base through the public view and the committee's review
+// (lessons, guidance).
+func newReports(gdb *gorm.DB, cat *rules.Catalog, svc *services, rev *review.Service, printer *report.Printer,
+	log *slog.Logger) (*report.Editions, error) {
+	rc, err := report.LoadConfig(configs.FS)
+	if err != nil {
+		return nil, err
+	}
+	b := &report.Builder{DB: gdb, Catalog: cat, Config: rc, Cases: svc.cases, Review: rev}
+	return report.NewEditions(gdb, svc.access, b, &report.Outputs{Printer: printer}, svc.cases.Scanner, log)
 }

@@ -38,6 +38,15 @@ type Config struct {
 	SMTP     SMTP     `koanf:"smtp"`
 	Jobs     Jobs     `koanf:"jobs"`
 	LLM      LLM      `koanf:"llm"`
+	Report   Report   `koanf:"report"`
+}
+
+// Report configures the annual report's outputs.
+type Report struct {
+	// Chromium is the headless browser that prints the report's PDF.
+	Chromium string `koanf:"chromium" validate:"required"`
+	// PDFTimeout bounds the printing of one PDF.
+	PDFTimeout time.Duration `koanf:"pdf_timeout" validate:"min=1s"`
 }
 
 // Intake configures the reporting portal.

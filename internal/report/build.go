@@ -76,7 +76,7 @@ func (e *Editions) RunBuild(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	hash := hashOf(content)
+	hash := HashOf(content)
 	xlsx, err := e.Render.XLSX(rep)
 	if err != nil {
 		return fmt.Errorf("xlsx: %w", err)
@@ -106,7 +106,7 @@ func (e *Editions) RunBuild(ctx context.Context, id int64) error {
 	return db.Exec(`UPDATE report_editions SET build_state = 'done', build_step = ?, build_steps = ?, build_stage = '',
 			content = ?, content_sha256 = ?, xlsx = ?, xlsx_sha256 = ?, pdf = ?, pdf_sha256 = ?, build_notes = ?, findings = ?,
 			build_ms = ?, pdf_ms = ?, built_at = ?
-		WHERE id = ? AND status IN ('draft', 'review')`, steps, steps, content, hash, xlsx, hashOf(xlsx), pdf, hashOf(pdf),
+		WHERE id = ? AND status IN ('draft', 'review')`, steps, steps, content, hash, xlsx, HashOf(xlsx), pdf, HashOf(pdf),
 		nj, fj, buildMs, pdfMs, e.now(), id).Error
 }
 

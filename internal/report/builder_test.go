@@ -136,7 +136,7 @@ func (f fixedSurveys) ReportSurveys(_ context.Context, fy int) ([]report.Survey,
 	return f, nil
 }
 
-func builder(t *testing.T, s *stacktest.Stack) *report.Builder {
+func builder(t testing.TB, s *stacktest.Stack) *report.Builder {
 	cfg, err := report.LoadConfig(configs.FS)
 	require.NoError(t, err)
 	cat, err := rules.Load(configs.FS)

@@ -863,8 +863,8 @@ func (e *Editions) scanStored(ctx context.Context, tx *gorm.DB, id int64) ([]Fin
 	return Scan(sc, &r, map[string][]byte{OutputJSON: rows[0].Content, OutputXLSX: rows[0].Xlsx, "html": doc})
 }
 
-// hashOf is the hex SHA-256 of b.
-func hashOf(b []byte) string {
+// HashOf is the hex SHA-256 of b, as the editions show their outputs'.
+func HashOf(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

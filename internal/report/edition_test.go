@@ -35,7 +35,7 @@ func editions(t *testing.T, s *stacktest.Stack, out report.Renderer) *report.Edi
 }
 
 // subject is the demo user login as the services see it.
-func subject(t *testing.T, s *stacktest.Stack, login string) access.Subject {
+func subject(t testing.TB, s *stacktest.Stack, login string) access.Subject {
 	var id int64
 	require.NoError(t, s.DB.Raw(`SELECT id FROM users WHERE login = ?`, login).Scan(&id).Error)
 	require.NotZero(t, id, login)

@@ -102,6 +102,7 @@ func NewWith(t testing.TB, o Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = st.Close() })
 	s := &Stack{Stack: st, DBURL: dbURL, Tokens: map[string]string{}, Cases: map[string]int64{}}
 	s.Server = httptest.NewServer(st.Echo)
 	t.Cleanup(s.Server.Close)
