@@ -144,8 +144,6 @@ func (x *xlsxWriter) styles() {
 	x.dash = mk(&excelize.Style{Font: font(false, 10, "5B6B7B"), Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}})
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // excelTime is t's JST wall clock as a zone-less Excel date-time.
 func excelTime(t time.Time) time.Time {
 	j := t.In(jpdate.JST)
