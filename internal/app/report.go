@@ -181,9 +181,15 @@ func seedReport(ctx context.Context, st *Stack, stdout func(string, ...any)) err
 	}
 	steps := []func(*report.Edition) (*report.Edition, error){
 		func(e *report.Edition) (*report.Edition, error) { return st.Reports.Get(ctx, editor.Subject, e.ID) },
-		func(e *report.Edition) (*report.Edition, error) { return st.Reports.Submit(ctx, editor.Subject, e.ID, e.Version) },
-		func(e *report.Edition) (*report.Edition, error) { return st.Reports.Approve(ctx, sec.Subject, e.ID, e.Version) },
-		func(e *report.Edition) (*report.Edition, error) { return st.Reports.Publish(ctx, sec.Subject, e.ID, e.Version) },
+		func(e *report.Edition) (*report.Edition, error) {
+			return st.Reports.Submit(ctx, editor.Subject, e.ID, e.Version)
+		},
+		func(e *report.Edition) (*report.Edition, error) {
+			return st.Reports.Approve(ctx, sec.Subject, e.ID, e.Version)
+		},
+		func(e *report.Edition) (*report.Edition, error) {
+			return st.Reports.Publish(ctx, sec.Subject, e.ID, e.Version)
+		},
 	}
 	for _, step := range steps {
 		if e, err = step(e); err != nil {

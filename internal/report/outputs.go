@@ -29,4 +29,6 @@ func (o *Outputs) Document(r *Report, contentHash, status string) ([]byte, error
 }
 
 // PDF prints doc.
-func (o *Outputs) PDF(ctx context.Context, doc []byte) ([]byte, error) { return o.Printer.PDF(ctx, doc) }
+func (o *Outputs) PDF(ctx context.Context, doc []byte) ([]byte, error) {
+	return o.Printer.PDF(ctx, doc)
+}

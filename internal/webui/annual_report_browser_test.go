@@ -1,10 +1,8 @@
 package webui_test
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,26 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"kensho/internal/jobs"
 	"kensho/internal/stacktest"
 )
-
-// startJobs works the stack's background jobs (the report builds) while
-// the test runs, as `kensho serve` does.
-func startJobs(t *testing.T, s *stacktest.Stack) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	r, err := jobs.NewRunner(ctx, s.DBURL, jobs.Config{Workers: 1, PollInterval: 100 * time.Millisecond},
-		slog.New(slog.NewTextHandler(io.Discard, nil)), s.JobServices()...)
-	require.NoError(t, err)
-	require.NoError(t, r.Start(ctx))
-	t.Cleanup(func() {
-		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer scancel()
-		_ = r.Stop(sctx)
-		cancel()
-	})
-}
 
 // The annual report from start to publication on the pages: the editor
 // starts the fiscal 2020 edition and watches it build, sends it to review
