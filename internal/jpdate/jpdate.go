@@ -76,3 +76,24 @@ func Wareki(t time.Time) string {
 	}
 	return fmt.Sprintf("%d年%d月%d日", j.Year(), int(j.Month()), j.Day())
 }
+
+// FiscalYearName names fiscal year fy (April–March) the way official
+// documents do, with the Western year in brackets: 令和元年度(2019年度),
+// 平成30年度(2018年度). A fiscal year bears the era name of its calendar
+// year, that is the era in force at the end of that year: the fiscal year
+// begun on 2019-04-01, under Heisei, is 令和元年度, while fiscal 1988 (which
+// ended under Heisei) stays 昭和63年度.
+func FiscalYearName(fy int) string {
+	end := time.Date(fy, time.December, 31, 0, 0, 0, 0, JST)
+	for _, e := range eras {
+		if !end.Before(e.start) {
+			n := fy - e.start.Year() + 1
+			y := fmt.Sprintf("%d", n)
+			if n == 1 {
+				y = "元"
+			}
+			return fmt.Sprintf("%s%s年度(%d年度)", e.name, y, fy)
+		}
+	}
+	return fmt.Sprintf("%d年度", fy)
+}

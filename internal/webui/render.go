@@ -90,9 +90,7 @@ func (b *base) FY(fy int) string {
 	if b.Lang == langEN {
 		return fmt.Sprintf("FY%d", fy)
 	}
-	w := jpdate.Wareki(jpdate.FiscalYearStart(fy)) // 令和5年(2023年)4月1日
-	era, _, _ := strings.Cut(w, ")")
-	return strings.Replace(era, "年(", "年度(", 1) + "度)"
+	return jpdate.FiscalYearName(fy) // fiscal 2019 is 令和元年度
 }
 
 // Kind names a kind of case.
