@@ -15,6 +15,7 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
@@ -43,6 +44,9 @@ type Deps struct {
 	// Review: triage, panels, annotations, the committee's verification,
 	// lessons and administrative guidance.
 	Review *review.Service
+	// WhatIf: the what-if study (serious accidents per fiscal year in
+	// force and under another rule set).
+	WhatIf *report.WhatIfService
 }
 
 // Register adds the API's routes to e.
@@ -147,6 +151,11 @@ func Register(e *echo.Echo, d Deps) {
 	v1.PUT("/guidance/:id", h.updateGuidance, auth)
 	v1.POST("/guidance/:id/publish", h.publishGuidance, auth)
 	v1.GET("/public/guidance", h.publicGuidance)
+
+	// The what-if study (package report): the secretariat, the committee and
+	// the editors; every case counted, the changed ones named where visible.
+	v1.GET("/whatif", h.whatIf, auth)
+	v1.GET("/whatif.xlsx", h.whatIfXLSX, auth)
 }
 
 type handlers struct{ Deps }

@@ -392,3 +392,29 @@ func (w *WhatIfService) Study(ctx context.Context, sub access.Subject, q WhatIfQ
 	}
 	return t, nil
 }
+
+// Run is what the transports call: sub may run the study (else
+// ErrWhatIfForbidden, before anything about the query is said), the query
+// is read from its parameters (InputErrors naming each), and the study is
+// run for sub.
+func (w *WhatIfService) Run(ctx context.Context, sub access.Subject, get func(string) string, via string) (*WhatIfTable, error) {
+	if !w.MayRun(sub) {
+		return nil, ErrWhatIfForbidden
+	}
+	q, err := ParseWhatIfQuery(w.catalog, get)
+	if err != nil {
+		return nil, err
+	}
+	q.Via = via
+	return w.Study(ctx, sub, q)
+}
+
+// FileName is the name a download of the study takes, without extension:
+// kensho-whatif-proposal-2025-2019-2023[-internet_access].
+func (t *WhatIfTable) FileName() string {
+	name := fmt.Sprintf("kensho-whatif-%s-%d-%d", t.RuleSet.ID, t.FromFY, t.ToFY)
+	if t.Service != "" {
+		name += "-" + string(t.Service)
+	}
+	return name
+}

@@ -54,6 +54,8 @@ type base struct {
 	// NavLessons (the catalogue) and NavGuidance (the committee's guidance
 	// records) show the review's pages to those who have them.
 	NavReview, NavLessons, NavGuidance bool
+	// NavWhatIf shows the what-if study to those who may run it.
+	NavWhatIf bool
 }
 
 // T translates key.
@@ -226,6 +228,7 @@ func (p *pages) bareBase(c echo.Context) base {
 			b.NavAudit = p.Access.CanSystem(b.User.Subject, access.AuditTrail, access.Read)
 			b.NavUsers = p.Access.CanSystem(b.User.Subject, access.Users, access.Manage)
 			b.NavTriage = p.Review != nil && p.mayTriage(b.User.Subject)
+			b.NavWhatIf = p.WhatIf != nil && p.WhatIf.MayRun(b.User.Subject)
 			if p.Deadlines != nil {
 				b.NavDeadlines = p.Deadlines.MayRead(b.User.Subject)
 				b.NavNotifications = p.Deadlines.MayReadNotifications(b.User.Subject)

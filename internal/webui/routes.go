@@ -22,6 +22,7 @@ import (
 	"kensho/internal/identity"
 	"kensho/internal/intake"
 	"kensho/internal/quarterly"
+	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
 	"kensho/internal/triage"
@@ -52,6 +53,8 @@ type Deps struct {
 	Review *review.Service
 	// Opinions: the LLM second opinion on a case (off unless configured).
 	Opinions *triage.Opinions
+	// WhatIf: the what-if study (package report).
+	WhatIf *report.WhatIfService
 }
 
 // Register parses the templates, adds the UI's routes to e and puts the
@@ -172,6 +175,13 @@ func Register(e *echo.Echo, d Deps) error {
 	e.POST("/guidance/:id", p.guidanceUpdate, s, in, csrf)
 	e.GET("/guidance/:id/publish", p.guidancePublishConfirm, s, in)
 	e.POST("/guidance/:id/publish", p.guidancePublish, s, in, csrf)
+
+	// The what-if study (package report): the form and the table, one GET
+	// (nothing changes, so no form token); the downloads are the API's
+	// JSON and XLSX through the session.
+	e.GET("/whatif", p.whatIfShow, s, in)
+	e.GET("/whatif.json", p.whatIfJSON, s, in)
+	e.GET("/whatif.xlsx", p.whatIfXLSX, s, in)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
