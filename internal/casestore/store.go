@@ -235,6 +235,10 @@ func ReplaceCopy(tx *gorm.DB, id int64, c caseformat.Case, identity string, orgI
 // zero times are open ends.
 type Filter struct {
 	From, To time.Time
+	// Unmerged leaves out the cases linked into another (a wholesale
+	// customer's report of the provider's accident): one real accident
+	// counts once, as the case it was linked into.
+	Unmerged bool
 }
 
 // Stream calls fn with the working copies of the selected cases, batch by
@@ -270,6 +274,9 @@ func (s *Store) StreamEntries(ctx context.Context, f Filter, batch int, fn func(
 		}
 		if !f.To.IsZero() {
 			q = q.Where("occurred_at < ?", f.To)
+		}
+		if f.Unmerged {
+			q = q.Where("merged_into IS NULL")
 		}
 		if lastID != 0 {
 			q = q.Where("(occurred_at, id) > (?, ?)", lastAt, lastID)

@@ -329,7 +329,7 @@ func (w *WhatIfService) Study(ctx context.Context, sub access.Subject, q WhatIfQ
 	study.OnlyService(q.Service)
 	byYear := map[int][]changed{}
 	var ids []int64
-	err = w.store.StreamEntries(ctx, casestore.Filter{From: from, To: end}, 1000, func(es []casestore.Entry) error {
+	err = w.store.StreamEntries(ctx, casestore.Filter{From: from, To: end, Unmerged: true}, 1000, func(es []casestore.Entry) error {
 		for _, e := range es {
 			o, err := study.Judge(e.Case)
 			if err != nil {

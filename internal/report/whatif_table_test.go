@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm"
 
 	"kensho/configs"
 	"kensho/internal/access"
@@ -53,6 +54,7 @@ type studyEnv struct {
 	secretariat, editor access.Subject
 	reporter, expert    access.Subject
 	ids                 map[string]int64
+	db                  *gorm.DB
 	countAudit          func() int64
 }
 
@@ -90,7 +92,7 @@ func studySetup(t *testing.T) studyEnv {
 	cat, err := rules.Load(configs.FS)
 	require.NoError(t, err)
 	svc := report.NewWhatIf(store, cat, &casefile.Service{DB: gdb, Access: ac}, ac)
-	return studyEnv{svc: svc, ids: ids,
+	return studyEnv{svc: svc, ids: ids, db: gdb,
 		secretariat: access.UserSubject(1, 0), editor: access.UserSubject(2, 0), reporter: access.UserSubject(3, w10.ID), expert: access.UserSubject(4, 0),
 		countAudit: func() int64 {
 			var n int64
@@ -349,4 +351,15 @@ func TestWhatIfXLSX(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sha256.Sum256(data), sha256.Sum256(again))
 	assert.Equal(t, sha256.Sum256(data), sha256.Sum256(third))
+}
+
+// A case linked into another (one real accident reported twice) counts
+// once, as the case it was linked into.
+func TestWhatIfStudyCountsLinkedCasesOnce(t *testing.T) {
+	env := studySetup(t)
+	require.NoError(t, env.db.Exec(`UPDATE cases SET merged_into = ? WHERE ref = 'W-1'`, env.ids["W-2"]).Error)
+	tab, err := env.svc.Study(context.Background(), env.secretariat, report.WhatIfQuery{RuleSet: "proposal-2025", FromFY: 2019, ToFY: 2019})
+	require.NoError(t, err)
+	y := tab.Years[0]
+	assert.Equal(t, row{2019, 3, 2, 2, 0, []string{}, []string{}}, row{y.FiscalYear, y.Cases, y.InForce, y.Under, y.Difference, refs(y.Added), refs(y.Removed)})
 }

@@ -55,4 +55,3 @@ func TestBrowserWhatIf(t *testing.T) {
 	require.EqualValues(t, 200, c.submit(sec, `#fy-2015 td.removed a`))
 	assert.True(t, strings.HasSuffix(run(t, sec, chromedp.Location()), casePath(s, "2015-001")))
 }
-
