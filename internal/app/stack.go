@@ -10,6 +10,7 @@ import (
 	"kensho/configs"
 	"kensho/internal/access"
 	"kensho/internal/casefile"
+	"kensho/internal/casestore"
 	"kensho/internal/config"
 	"kensho/internal/deadline"
 	"kensho/internal/httpapi"
@@ -57,6 +58,8 @@ type Stack struct {
 	// jobs of the instance's runner, their PDFs printed by Printer.
 	Reports *report.Editions
 	Printer *report.Printer
+	// WhatIf is the what-if study over the case base.
+	WhatIf *report.WhatIfService
 }
 
 // JobServices are the services whose background jobs an instance's one
@@ -106,15 +109,16 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
+	whatIf := report.NewWhatIf(casestore.New(gdb), cat, svc.cases, svc.access)
 	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
 	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
-		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine, Reports: reports})
+		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine, Reports: reports, WhatIf: whatIf})
 	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
 		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies,
-		Review: rev, Opinions: opinions, Reports: reports}); err != nil {
+		Review: rev, Opinions: opinions, Reports: reports, WhatIf: whatIf}); err != nil {
 		return nil, err
 	}
-	return &Stack{Reports: reports, Printer: printer, Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	return &Stack{Reports: reports, Printer: printer, WhatIf: whatIf, Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }
 
 // newPortal is the reporting portal. Every submission, link and split

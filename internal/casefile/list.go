@@ -225,14 +225,15 @@ func (s *Service) List(ctx context.Context, sub access.Subject, q Query) (*Page,
 	return page, nil
 }
 
+// listColumns are the columns of a listRow, on a cases row c.
+const listColumns = `c.id, c.kind, c.ref, c.occurred_at, c.fiscal_year, c.summary, c.published_at,
+	(SELECT s.text FROM near_miss_summaries s WHERE s.case_id = c.id AND s.status = 'approved') AS anonymised,
+	(SELECT r.tier FROM case_tier_raises r WHERE r.case_id = c.id AND r.section = 'overview') AS overview_raise`
+
 // pageQuery is the query of one page: limit+1 rows after the cursor, so
 // that the extra row tells whether there is a next page.
 func pageQuery(db *gorm.DB, where access.Clause, cur string, limit int) (*gorm.DB, error) {
-	qb := db.Table("cases c").
-		Select(`c.id, c.kind, c.ref, c.occurred_at, c.fiscal_year, c.summary, c.published_at,
-			(SELECT s.text FROM near_miss_summaries s WHERE s.case_id = c.id AND s.status = 'approved') AS anonymised,
-			(SELECT r.tier FROM case_tier_raises r WHERE r.case_id = c.id AND r.section = 'overview') AS overview_raise`).
-		Where(where.SQL, where.Args...)
+	qb := db.Table("cases c").Select(listColumns).Where(where.SQL, where.Args...)
 	if cur != "" {
 		at, id, _, err := parseCursor(cur)
 		if err != nil {

@@ -235,12 +235,35 @@ func ReplaceCopy(tx *gorm.DB, id int64, c caseformat.Case, identity string, orgI
 // zero times are open ends.
 type Filter struct {
 	From, To time.Time
+	// Unmerged leaves out the cases linked into another (a wholesale
+	// customer's report of the provider's accident): one real accident
+	// counts once, as the case it was linked into.
+	Unmerged bool
 }
 
 // Stream calls fn with the working copies of the selected cases, batch by
 // batch, in occurrence order. Memory stays bounded by the batch size
 // whatever the size of the case base.
 func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]caseformat.Case) error) error {
+	return s.StreamEntries(ctx, f, batch, func(es []Entry) error {
+		out := make([]caseformat.Case, len(es))
+		for i := range es {
+			out[i] = es[i].Case
+		}
+		return fn(out)
+	})
+}
+
+// Entry is a stored case's working copy with its id and the registry ids
+// of its operators (what an access decision on it needs).
+type Entry struct {
+	ID   int64
+	Orgs []int64
+	Case caseformat.Case
+}
+
+// StreamEntries is Stream with each case's id and operators.
+func (s *Store) StreamEntries(ctx context.Context, f Filter, batch int, fn func([]Entry) error) error {
 	var lastAt time.Time
 	var lastID int64
 	db := s.db.WithContext(ctx)
@@ -251,6 +274,9 @@ func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]casef
 		}
 		if !f.To.IsZero() {
 			q = q.Where("occurred_at < ?", f.To)
+		}
+		if f.Unmerged {
+			q = q.Where("merged_into IS NULL")
 		}
 		if lastID != 0 {
 			q = q.Where("(occurred_at, id) > (?, ?)", lastAt, lastID)
@@ -265,13 +291,17 @@ func (s *Store) Stream(ctx context.Context, f Filter, batch int, fn func([]casef
 		if err := loadParts(db, rows); err != nil {
 			return err
 		}
-		out := make([]caseformat.Case, len(rows))
+		out := make([]Entry, len(rows))
 		for i := range rows {
 			c, err := fromRow(&rows[i])
 			if err != nil {
 				return err
 			}
-			out[i] = c
+			orgs := make([]int64, len(rows[i].Operators))
+			for j, o := range rows[i].Operators {
+				orgs[j] = o.OrganisationID
+			}
+			out[i] = Entry{ID: rows[i].ID, Orgs: orgs, Case: c}
 		}
 		if err := fn(out); err != nil {
 			return err

@@ -55,6 +55,7 @@ func statusOf(err error) (int, errorBody) {
 		rConflict *review.ConflictError
 		rState    *report.StateError
 		rLeak     *report.LeakError
+		whatIf    report.InputErrors
 	)
 	switch {
 	case errors.Is(err, errUnauthenticated):
@@ -101,6 +102,14 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusServiceUnavailable, errorBody{Error: "the similarity index is not available; try again later"}
 	case errors.Is(err, triage.ErrOpinionNotFound):
 		return http.StatusNotFound, errorBody{Error: triage.ErrOpinionNotFound.Error()}
+	case errors.Is(err, report.ErrWhatIfForbidden):
+		return http.StatusForbidden, errorBody{Error: "you may not do this"}
+	case errors.As(err, &whatIf):
+		details := make([]caseformat.FieldError, len(whatIf))
+		for i, e := range whatIf {
+			details[i] = caseformat.FieldError{Path: e.Field, Message: e.Message}
+		}
+		return http.StatusUnprocessableEntity, errorBody{Error: "invalid what-if query: " + whatIf.Error(), Details: details}
 	case errors.Is(err, quarterly.ErrForbidden):
 		return http.StatusForbidden, errorBody{Error: "you may not do this"}
 	case errors.As(err, &rowErrs):

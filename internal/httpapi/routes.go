@@ -47,6 +47,9 @@ type Deps struct {
 	Review *review.Service
 	// Reports: the editions of the annual report (published ones are public).
 	Reports *report.Editions
+	// WhatIf: the what-if study (serious accidents per fiscal year in
+	// force and under another rule set).
+	WhatIf *report.WhatIfService
 }
 
 // Register adds the API's routes to e.
@@ -172,6 +175,11 @@ func Register(e *echo.Echo, d Deps) {
 	v1.GET("/reports/editions/:id/comments", h.editionComments, auth)
 	v1.POST("/reports/editions/:id/comments", h.addEditionComment, auth)
 	v1.GET("/reports/editions/:id/outputs/:kind", h.editionOutput, auth)
+
+	// The what-if study (package report): the secretariat, the committee and
+	// the editors; every case counted, the changed ones named where visible.
+	v1.GET("/whatif", h.whatIf, auth)
+	v1.GET("/whatif.xlsx", h.whatIfXLSX, auth)
 }
 
 type handlers struct{ Deps }

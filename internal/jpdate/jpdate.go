@@ -77,15 +77,16 @@ func Wareki(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日", j.Year(), int(j.Month()), j.Day())
 }
 
-// FiscalYearLabel names fiscal year fy (April–March) in the era calendar
-// with the Western year: 令和5年度(2023年度). A fiscal year takes the era
-// that began in or before its calendar year, as the government names them:
-// fiscal 2019 (April 2019–March 2020) is 令和元年度, though its April was
-// still 平成 — the ministries renamed 平成31年度 so — and fiscal 2018 is
-// 平成30年度.
-func FiscalYearLabel(fy int) string {
+// FiscalYearName names fiscal year fy (April–March) the way official
+// documents do, with the Western year in brackets: 令和元年度(2019年度),
+// 平成30年度(2018年度). A fiscal year bears the era name of its calendar
+// year, that is the era in force at the end of that year: the fiscal year
+// begun on 2019-04-01, under Heisei, is 令和元年度, while fiscal 1988 (which
+// ended under Heisei) stays 昭和63年度.
+func FiscalYearName(fy int) string {
+	end := time.Date(fy, time.December, 31, 0, 0, 0, 0, JST)
 	for _, e := range eras {
-		if fy >= e.start.Year() {
+		if !end.Before(e.start) {
 			n := fy - e.start.Year() + 1
 			y := fmt.Sprintf("%d", n)
 			if n == 1 {

@@ -51,15 +51,15 @@ func TestParseDate(t *testing.T) {
 	assert.ErrorContains(t, err, "2006-01-02")
 }
 
-func TestFiscalYearLabel(t *testing.T) {
+func TestFiscalYearName(t *testing.T) {
 	for fy, want := range map[int]string{
-		2023: "令和5年度(2023年度)",
+		2019: "令和元年度(2019年度)", // begun under Heisei, named by the new era
 		2020: "令和2年度(2020年度)",
-		2019: "令和元年度(2019年度)",
+		2023: "令和5年度(2023年度)",
 		2018: "平成30年度(2018年度)",
 		1989: "平成元年度(1989年度)",
-		1988: "昭和63年度(1988年度)",
+		1988: "昭和63年度(1988年度)", // ended under Heisei, still Showa
 	} {
-		assert.Equal(t, want, FiscalYearLabel(fy), fy)
+		assert.Equal(t, want, FiscalYearName(fy), fy)
 	}
 }

@@ -168,7 +168,7 @@ func TestEditionWorkflow(t *testing.T) {
 
 	// Every step is in the audit trail.
 	var actions []string
-	require.NoError(t, s.DB.Raw(`SELECT action FROM audit_log WHERE object = ? ORDER BY id`, "reports/editions/"+itoa(e.ID)).Scan(&actions).Error)
+	require.NoError(t, s.DB.Raw(`SELECT action FROM audit_log WHERE object = ? ORDER BY id`, "reports/editions/"+strconv.FormatInt(e.ID, 10)).Scan(&actions).Error)
 	assert.Equal(t, []string{"write", "write", "comment.add", "comment.add", "approve", "publish"}, actions)
 }
 
@@ -211,7 +211,7 @@ func TestPublicationBlockedByPlantedAlias(t *testing.T) {
 	assert.ErrorIs(t, err, report.ErrNotFound)
 	var blocked int
 	require.NoError(t, s.DB.Raw(`SELECT count(*) FROM audit_log WHERE action = 'publish.blocked' AND object = ?`,
-		"reports/editions/"+itoa(e.ID)).Scan(&blocked).Error)
+		"reports/editions/"+strconv.FormatInt(e.ID, 10)).Scan(&blocked).Error)
 	assert.Equal(t, 1, blocked)
 
 	// Fixed: back to draft, the text changed, built, approved, published.
@@ -231,6 +231,3 @@ func TestPublicationBlockedByPlantedAlias(t *testing.T) {
 	require.NoError(t, err, "%v", errors.Unwrap(err))
 }
 
-func itoa(n int64) string { return strconvItoa(n) }
-
-func strconvItoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -52,7 +52,7 @@ func ReportTitle(r *Report, lang string) string {
 	if normLang(lang) == LangEN {
 		return fmt.Sprintf("Report on the Verification of Telecommunications Accidents (FY%d)", r.FiscalYear)
 	}
-	era, _, _ := strings.Cut(jpdate.FiscalYearLabel(r.FiscalYear), "(")
+	era, _, _ := strings.Cut(jpdate.FiscalYearName(r.FiscalYear), "(")
 	return "電気通信事故に関する検証報告（" + era + "）"
 }
 
@@ -61,7 +61,7 @@ func fyName(lang string, fy int) string {
 	if lang == LangEN {
 		return fmt.Sprintf("FY%d", fy)
 	}
-	return jpdate.FiscalYearLabel(fy)
+	return jpdate.FiscalYearName(fy)
 }
 
 // fyAxis is the era year of a fiscal year for an axis: 令和5, 平成26
@@ -70,7 +70,7 @@ func fyAxis(lang string, fy int) string {
 	if lang == LangEN {
 		return fmt.Sprintf("FY%d", fy)
 	}
-	era, _, _ := strings.Cut(jpdate.FiscalYearLabel(fy), "年度")
+	era, _, _ := strings.Cut(jpdate.FiscalYearName(fy), "年度")
 	return era
 }
 

@@ -27,7 +27,8 @@ func New(store *casestore.Store, catalog *rules.Catalog) *Service {
 // WhatIf compares, per fiscal year (April–March, JST), the serious
 // accidents under the rule sets in force with those under rule set id, for
 // cases that occurred from the date from to the date to (inclusive). Zero
-// dates mean the first and last occurrence in the case base.
+// dates mean the first and last occurrence in the case base. A case linked
+// into another counts once, as that one.
 func (s *Service) WhatIf(ctx context.Context, id string, from, to time.Time) ([]rules.WhatIfYear, error) {
 	if _, err := s.catalog.Get(id); err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func (s *Service) WhatIf(ctx context.Context, id string, from, to time.Time) ([]
 		}
 		judged <- err
 	}()
-	err = s.store.Stream(ctx, casestore.Filter{From: from, To: to.AddDate(0, 0, 1)}, 1000, func(cases []caseformat.Case) error {
+	err = s.store.Stream(ctx, casestore.Filter{From: from, To: to.AddDate(0, 0, 1), Unmerged: true}, 1000, func(cases []caseformat.Case) error {
 		select {
 		case batches <- cases:
 			return nil

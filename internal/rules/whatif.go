@@ -31,7 +31,25 @@ type Study struct {
 	from, to time.Time
 	years    []WhatIfYear
 	firstFY  int
+	// service keeps only the cases with an impact on it ("" keeps all).
+	service caseformat.Service
 }
+
+// Outcome is one case judged both ways by a study.
+type Outcome struct {
+	// Counted: the case belongs in the study (its span and service).
+	Counted    bool
+	FiscalYear int
+	// InForce and Under: serious under the rule sets in force and under
+	// the study's rule set.
+	InForce, Under bool
+}
+
+// Added is a case serious only under the study's rule set.
+func (o Outcome) Added() bool { return o.Under && !o.InForce }
+
+// Removed is a case serious only under the rule sets in force.
+func (o Outcome) Removed() bool { return o.InForce && !o.Under }
 
 // NewStudy starts a study of the cases that occurred from the date from to
 // the date to, both inclusive (JST), re-judged under rule set id.
@@ -50,39 +68,63 @@ func (c *Catalog) NewStudy(id string, from, to time.Time) (*Study, error) {
 	return s, nil
 }
 
+// OnlyService keeps in the study only the cases with an impact on service
+// svc ("" keeps every case): the ministry's "data services" line is the
+// study of internet_access alone. A case counts whole — serious in force
+// or under the other rule set for whatever impact — once it hit svc.
+func (s *Study) OnlyService(svc caseformat.Service) { s.service = svc }
+
 // Covers reports whether a case that occurred at t belongs in the study.
 func (s *Study) Covers(t time.Time) bool { return !t.Before(s.from) && t.Before(s.to) }
 
-// Add judges one case both ways. Cases outside the span are ignored.
-func (s *Study) Add(cs caseformat.Case) error {
-	if !s.Covers(cs.OccurredAt) {
-		return nil
+// HasImpactOn reports whether case cs affected service svc.
+func HasImpactOn(cs caseformat.Case, svc caseformat.Service) bool {
+	for _, im := range cs.Impacts {
+		if im.Service == svc {
+			return true
+		}
 	}
-	y := &s.years[jpdate.FiscalYear(cs.OccurredAt)-s.firstFY]
-	y.Cases++
+	return false
+}
+
+// Judge judges one case both ways and counts it in its fiscal year. Cases
+// outside the span or the service are not counted (Outcome.Counted false).
+func (s *Study) Judge(cs caseformat.Case) (Outcome, error) {
+	if !s.Covers(cs.OccurredAt) || (s.service != "" && !HasImpactOn(cs, s.service)) {
+		return Outcome{}, nil
+	}
+	o := Outcome{Counted: true, FiscalYear: jpdate.FiscalYear(cs.OccurredAt)}
 	under, err := s.catalog.Classify(cs, s.under.ID)
 	if err != nil {
-		return err
+		return Outcome{}, err
 	}
+	o.Under = under.Serious
 	// A case from before the first rule set counts as not serious in force.
-	inForce := false
 	if now, err := s.catalog.Classify(cs, ""); err == nil {
-		inForce = now.Serious
+		o.InForce = now.Serious
 	}
-	if inForce {
+	y := &s.years[o.FiscalYear-s.firstFY]
+	y.Cases++
+	if o.InForce {
 		y.InForce++
 	}
-	if under.Serious {
+	if o.Under {
 		y.Under++
 	}
 	switch {
-	case under.Serious && !inForce:
+	case o.Added():
 		y.Added = append(y.Added, cs.Ref)
-	case inForce && !under.Serious:
+	case o.Removed():
 		y.Removed = append(y.Removed, cs.Ref)
 	}
 	y.Difference = y.Under - y.InForce
-	return nil
+	return o, nil
+}
+
+// Add judges one case both ways (Judge, without the outcome).
+func (s *Study) Add(cs caseformat.Case) error {
+	_, err := s.Judge(cs)
+	return err
 }
 
 // Years returns one row per fiscal year of the span, in order.

@@ -118,7 +118,7 @@ func statusOf(err error) (int, string, string) {
 	case errors.Is(err, deadline.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "notif.notfound"
 	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden), errors.Is(err, intake.ErrForbidden),
-		errors.Is(err, quarterly.ErrForbidden):
+		errors.Is(err, quarterly.ErrForbidden), errors.Is(err, report.ErrWhatIfForbidden):
 		return http.StatusForbidden, "error.403.title", "error.403"
 	case errors.Is(err, casefile.ErrConflict), errors.As(err, &stale):
 		return http.StatusConflict, "error.409.title", "error.409"

@@ -54,6 +54,8 @@ type base struct {
 	// NavLessons (the catalogue) and NavGuidance (the committee's guidance
 	// records) show the review's pages to those who have them.
 	NavReview, NavLessons, NavGuidance bool
+	// NavWhatIf shows the what-if study to those who may run it.
+	NavWhatIf bool
 }
 
 // T translates key.
@@ -90,9 +92,7 @@ func (b *base) FY(fy int) string {
 	if b.Lang == langEN {
 		return fmt.Sprintf("FY%d", fy)
 	}
-	w := jpdate.Wareki(jpdate.FiscalYearStart(fy)) // 令和5年(2023年)4月1日
-	era, _, _ := strings.Cut(w, ")")
-	return strings.Replace(era, "年(", "年度(", 1) + "度)"
+	return jpdate.FiscalYearName(fy) // fiscal 2019 is 令和元年度
 }
 
 // Kind names a kind of case.
@@ -228,6 +228,7 @@ func (p *pages) bareBase(c echo.Context) base {
 			b.NavAudit = p.Access.CanSystem(b.User.Subject, access.AuditTrail, access.Read)
 			b.NavUsers = p.Access.CanSystem(b.User.Subject, access.Users, access.Manage)
 			b.NavTriage = p.Review != nil && p.mayTriage(b.User.Subject)
+			b.NavWhatIf = p.WhatIf != nil && p.WhatIf.MayRun(b.User.Subject)
 			if p.Deadlines != nil {
 				b.NavDeadlines = p.Deadlines.MayRead(b.User.Subject)
 				b.NavNotifications = p.Deadlines.MayReadNotifications(b.User.Subject)

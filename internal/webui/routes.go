@@ -55,6 +55,8 @@ type Deps struct {
 	Opinions *triage.Opinions
 	// Reports: the editions of the annual report.
 	Reports *report.Editions
+	// WhatIf: the what-if study (package report).
+	WhatIf *report.WhatIfService
 }
 
 // Register parses the templates, adds the UI's routes to e and puts the
@@ -194,6 +196,13 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/reports/:fy", p.reportShow, s)
 	e.GET("/reports/:fy/charts/:chart", p.reportChart, s)
 	e.GET("/reports/:fy/:file", p.reportOutput, s)
+
+	// The what-if study (package report): the form and the table, one GET
+	// (nothing changes, so no form token); the downloads are the API's
+	// JSON and XLSX through the session.
+	e.GET("/whatif", p.whatIfShow, s, in)
+	e.GET("/whatif.json", p.whatIfJSON, s, in)
+	e.GET("/whatif.xlsx", p.whatIfXLSX, s, in)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
