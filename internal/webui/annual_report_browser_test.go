@@ -43,9 +43,15 @@ func TestBrowserAnnualReportReviewApprovePublish(t *testing.T) {
 	assert.Contains(t, c.text(ed, "main .flash"), "版を作成しました")
 	edition := run(t, ed, chromedp.Location())
 	// The build's block polls until the build ends, then the page reloads.
-	_, err := chromedp.Run(ed, chromedp.Poll[bool](`document.querySelector('#build-done') !== null`,
-		chromedp.WithPollingTimeout(2*time.Minute)))
-	require.NoError(t, err, "the build ends")
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		done, err := chromedp.Run(ed, chromedp.Evaluate[bool](`document.querySelector('#build-done') !== null`))
+		if err == nil && done {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the build ends")
+		time.Sleep(200 * time.Millisecond) // the page reloads itself when it ends
+	}
 	c.noCSPViolations(ed)
 	hash := c.text(ed, "#build #content-hash")
 	assert.Len(t, hash, 64)
@@ -96,7 +102,10 @@ func TestBrowserAnnualReportReviewApprovePublish(t *testing.T) {
 	assert.NotEmpty(t, res.Header.Get("X-Content-SHA256"))
 
 	// The README's screenshot: the public page of the published report.
-	png := run(t, public, chromedp.FullScreenshot(90))
+	// The page top (the edition, its hash and downloads) and the first
+	// chart, as a reader lands on it.
+	c.do(public, chromedp.EmulateViewport(1280, 1500))
+	png := run(t, public, chromedp.CaptureScreenshot())
 	dir := t.TempDir()
 	if *screenshots {
 		dir = filepath.Join("..", "..", "docs", "screenshots")
