@@ -55,8 +55,6 @@ type reportView struct {
 	// Suppressed: a statistics cell is not published.
 	Suppressed bool
 	Note       string
-	// Survey charts by survey, "survey-1", … .
-	SurveyCharts []string
 }
 
 type chartView struct {
@@ -137,9 +135,6 @@ func newReportView(r *Report, o HTMLOptions, document bool) (*reportView, error)
 			}
 			v.Charts[c.ID] = cv
 		}
-	}
-	for i := range r.Surveys {
-		v.SurveyCharts = append(v.SurveyCharts, fmt.Sprintf("survey-%d", i+1))
 	}
 	return v, nil
 }

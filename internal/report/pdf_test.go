@@ -15,11 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// -report-screenshot writes the document's PNG to KENSHO_REPORT_OUT (or
-// a temp dir) for a person to look at.
-
-// chromium is the browser of the tests: KENSHO_CHROMIUM or /usr/bin/chromium.
-// It fails rather than skips without one: CI installs it (.ci/run).
+// testPrinter prints with the browser of the tests: KENSHO_CHROMIUM or
+// /usr/bin/chromium. It fails rather than skips without one: CI installs
+// it (.ci/run). What the tests print goes to KENSHO_REPORT_OUT when set.
 func testPrinter(t testing.TB) *Printer {
 	t.Helper()
 	path := os.Getenv("KENSHO_CHROMIUM")
