@@ -52,8 +52,6 @@ type reportView struct {
 	// Suppressed: a statistics cell is not published.
 	Suppressed bool
 	Note       string
-	// Survey charts by survey, "survey-1", … .
-	SurveyCharts []string
 }
 
 type chartView struct {
@@ -134,9 +132,6 @@ func newReportView(r *Report, o HTMLOptions, document bool) (*reportView, error)
 			}
 			v.Charts[c.ID] = cv
 		}
-	}
-	for i := range r.Surveys {
-		v.SurveyCharts = append(v.SurveyCharts, fmt.Sprintf("survey-%d", i+1))
 	}
 	return v, nil
 }
@@ -297,7 +292,6 @@ var reportMessages = map[string][2]string{
 	"by.cause":        {"発生原因別", "By cause"},
 	"by.service":      {"役務別（一つの事故が複数の役務に該当する場合は、それぞれに計上）", "By service (an accident counts once per service hit)"},
 	"count":           {"件数", "Count"},
-	"fy":              {"年度", "Fiscal year"},
 	"operators.n":     {"報告事業者数", "Reporting operators"},
 	"nearmiss.n":      {"おそれ事態の報告件数", "Near-misses reported"},
 	"nearmiss.pub":    {"うち概要を公表したもの", "of which published (anonymised)"},
@@ -347,5 +341,4 @@ var reportMessages = map[string][2]string{
 	"sv.eff":          {"有効率", "Effective"},
 	"sv.class":        {"区分", "Class"},
 	"sv.note":         {"実施率＝（新規に実施＋見直しを実施）÷回答数。有効率＝有効と回答した数÷実施した数（実施の回答がない場合は「—」）。", "Implemented = (newly done + revised) ÷ answers. Effective = answered effective ÷ implemented (“—” when none implemented)."},
-	"people":          {"人", ""},
 }

@@ -68,5 +68,11 @@ func TestDocument(t *testing.T) {
 	again, err := Document(r, o)
 	require.NoError(t, err)
 	assert.Equal(t, doc, again, "the same report makes the same bytes")
-	require.NoError(t, os.WriteFile(filepath.Join(outDir(t), "report-ja.html"), doc, 0o644))
+	dir := outDir(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "report-ja.html"), doc, 0o644))
+	en, err := Document(r, HTMLOptions{Lang: "en", ContentHash: "sha256:0123abcd"})
+	require.NoError(t, err)
+	assert.Contains(t, string(en), `<html lang="en">`)
+	assert.NotContains(t, string(en), `class="ar-watermark"`, "a published edition has no watermark")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "report-en.html"), en, 0o644))
 }

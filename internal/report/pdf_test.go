@@ -3,11 +3,14 @@ package report
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,11 +18,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// -report-screenshot writes the document's PNG to KENSHO_REPORT_OUT (or
-// a temp dir) for a person to look at.
-
-// chromium is the browser of the tests: KENSHO_CHROMIUM or /usr/bin/chromium.
-// It fails rather than skips without one: CI installs it (.ci/run).
+// testPrinter prints with the browser of the tests: KENSHO_CHROMIUM or
+// /usr/bin/chromium. It fails rather than skips without one: CI installs
+// it (.ci/run). What the tests print goes to KENSHO_REPORT_OUT when set.
 func testPrinter(t testing.TB) *Printer {
 	t.Helper()
 	path := os.Getenv("KENSHO_CHROMIUM")
@@ -102,4 +103,20 @@ func TestDocumentScreenshot(t *testing.T) {
 	require.True(t, bytes.HasPrefix(png, []byte("\x89PNG")))
 	require.NoError(t, os.WriteFile(filepath.Join(outDir(t), "report-ja.png"), png, 0o644))
 	assert.False(t, strings.Contains(string(doc), "http://"), "nothing to load")
+}
+
+// TestPrinterLoadsNothing: a document that would load something gets
+// nothing — the request never reaches the server, and the PDF fails on
+// the missing image rather than print without it.
+func TestPrinterLoadsNothing(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	doc := []byte(`<!DOCTYPE html><html><head><link rel="stylesheet" href="` + srv.URL + `/x.css"></head><body><p>x</p><img src="` + srv.URL + `/x.png"></body></html>`)
+	p := testPrinter(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := p.PDF(ctx, doc)
+	assert.ErrorContains(t, err, "1 image(s) of the document do not load")
+	assert.Zero(t, hits.Load(), "no request reached the network")
 }

@@ -77,13 +77,14 @@ func (x *xlsxWriter) count(sheet string, col, row int, v *int) {
 	x.set(sheet, col, row, *v, x.num)
 }
 
-// header writes a header row and freezes the rows above and at it.
+// header writes a header row.
 func (x *xlsxWriter) header(sheet string, row int, cols ...string) {
 	for i, c := range cols {
 		x.set(sheet, i+1, row, c, x.head)
 	}
 }
 
+// freeze keeps the first rows in view.
 func (x *xlsxWriter) freeze(sheet string, rows int) {
 	if x.err != nil {
 		return
@@ -151,7 +152,7 @@ func excelTime(t time.Time) time.Time {
 }
 
 func (x *xlsxWriter) write() error {
-	f, r := x.f, x.r
+	f := x.f
 	if err := f.SetSheetName("Sheet1", xlsxSheets[0]); err != nil {
 		return err
 	}
@@ -174,7 +175,6 @@ func (x *xlsxWriter) write() error {
 	if x.err == nil {
 		f.SetActiveSheet(0)
 	}
-	_ = r
 	// excelize adds the image types of [Content_Types].xml from a map, in
 	// a random order, when a drawing is added: sort them.
 	if ct := f.ContentTypes; ct != nil {
@@ -337,10 +337,9 @@ func (x *xlsxWriter) seriousTrend() {
 	c := &excelize.Chart{Type: excelize.ColStacked, Dimension: excelize.ChartDimension{Width: 720, Height: 360},
 		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "重大な事故の発生件数の推移（発生原因別）"}}},
 		Legend: excelize.ChartLegend{Position: "bottom"}, YAxis: excelize.ChartAxis{MajorGridLines: true}, ShowBlanksAs: "gap"}
-	for k, cause := range st.SeriousByCause {
+	for k := range st.SeriousByCause {
 		c.Series = append(c.Series, excelize.ChartSeries{Name: ref(s, 4+k, 1, 4+k, 1), Categories: ref(s, 1, 2, 1, last), Values: ref(s, 4+k, 2, 4+k, last),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{xlsxPalette[k%len(xlsxPalette)]}}})
-		_ = cause
 	}
 	x.chart(s, fmt.Sprintf("B%d", last+4), c)
 }
