@@ -274,6 +274,12 @@ func TestBuildIsDeterministic(t *testing.T) {
 	j2, err := report.Encode(r2)
 	require.NoError(t, err)
 	assert.Equal(t, string(j1), string(j2))
+	out := &report.Outputs{}
+	x1, err := out.XLSX(r1)
+	require.NoError(t, err)
+	x2, err := out.XLSX(r2)
+	require.NoError(t, err)
+	assert.Equal(t, report.HashOf(x1), report.HashOf(x2), "the workbook too, byte for byte")
 	golden := filepath.Join("testdata", "fixture-2024.json")
 	if os.Getenv("KENSHO_UPDATE_GOLDEN") != "" {
 		require.NoError(t, os.WriteFile(golden, j1, 0o644))

@@ -98,7 +98,7 @@ func (p *pages) editionCreate(c echo.Context) error {
 	case ferr != nil:
 		d.Errors["fiscal_year"] = d.T("ar.err.fy")
 	case errors.As(err, &input):
-		d.Errors[input.Field] = d.T("ar.err." + input.Field)
+		d.Errors[input.Field] = d.T(editionFieldMessage(input.Field))
 	case errors.As(err, &state):
 		d.TopError = d.Tf("ar.err.open", d.FY(fy))
 	default:
@@ -108,4 +108,22 @@ func (p *pages) editionCreate(c echo.Context) error {
 		d.TopError = d.T("err.input")
 	}
 	return p.render(c, http.StatusUnprocessableEntity, "report-editions.html", d)
+}
+
+// editionFieldMessages are the page's words for the editions' field
+// errors (the service speaks English to API clients).
+var editionFieldMessages = map[string]string{
+	"fiscal_year": "ar.err.fiscal_year",
+	"foreword":    "ar.err.foreword",
+	"correction":  "ar.err.correction",
+	"corrects":    "ar.err.corrects",
+	"reason":      "ar.err.reason",
+	"body":        "ar.err.body",
+}
+
+func editionFieldMessage(field string) string {
+	if k, ok := editionFieldMessages[field]; ok {
+		return k
+	}
+	return "err.input"
 }

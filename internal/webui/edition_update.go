@@ -47,7 +47,7 @@ func (p *pages) editionFailed(c echo.Context, id int64, err error, keep func(*ed
 	}
 	switch {
 	case errors.As(err, &input):
-		d.Errors[input.Field] = d.T("ar.err." + input.Field)
+		d.Errors[input.Field] = d.T(editionFieldMessage(input.Field))
 		d.TopError = d.T("err.input")
 	case errors.Is(err, casefile.ErrConflict):
 		status, d.TopError = http.StatusConflict, d.T("ar.err.stale")

@@ -53,7 +53,7 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 	assert.Greater(t, n, 200, "the pattern finds the handlers' keys too")
-	for _, keys := range []map[string]string{inputMessages, identityMessages} {
+	for _, keys := range []map[string]string{inputMessages, identityMessages, editionFieldMessages} {
 		for code, k := range keys {
 			assert.True(t, hasMessage(k), "%s → %s", code, k)
 		}
