@@ -230,4 +230,3 @@ func TestPublicationBlockedByPlantedAlias(t *testing.T) {
 	_, err = ed.Publish(ctx, sec, e.ID, after.Version)
 	require.NoError(t, err, "%v", errors.Unwrap(err))
 }
-
