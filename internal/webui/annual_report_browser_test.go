@@ -1,6 +1,7 @@
 package webui_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -69,6 +70,17 @@ func TestBrowserAnnualReportReviewApprovePublish(t *testing.T) {
 	require.EqualValues(t, 200, c.submit(ed, "#do-comment"))
 	assert.Contains(t, c.text(ed, "#comments"), "第2章の図の注記を確認しました。")
 	assert.Zero(t, run(t, ed, chromedp.Evaluate[int](`document.querySelectorAll('#do-approve').length`)), "editors do not approve")
+	shot := func(ctx context.Context, name string) {
+		c.do(ctx, chromedp.EmulateViewport(1280, 1500))
+		run(t, ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0); true`))
+		png := run(t, ctx, chromedp.CaptureScreenshot())
+		dir := t.TempDir()
+		if *screenshots {
+			dir = filepath.Join("..", "..", "docs", "screenshots")
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), png, 0o644))
+	}
+	shot(ed, "report-edition.png")
 
 	sec := c.tab()
 	c.login(sec, "secretariat")
@@ -101,14 +113,7 @@ func TestBrowserAnnualReportReviewApprovePublish(t *testing.T) {
 	assert.True(t, strings.HasPrefix(string(pdf), "%PDF"))
 	assert.NotEmpty(t, res.Header.Get("X-Content-SHA256"))
 
-	// The README's screenshot: the public page of the published report.
-	// The page top (the edition, its hash and downloads) and the first
-	// chart, as a reader lands on it.
-	c.do(public, chromedp.EmulateViewport(1280, 1500))
-	png := run(t, public, chromedp.CaptureScreenshot())
-	dir := t.TempDir()
-	if *screenshots {
-		dir = filepath.Join("..", "..", "docs", "screenshots")
-	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "annual-report.png"), png, 0o644))
+	// The README's screenshots: the edition in review as the editor works
+	// on it (above), the public page as a reader lands on it.
+	shot(public, "annual-report.png")
 }

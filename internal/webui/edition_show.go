@@ -54,6 +54,19 @@ func (d *editionPage) Percent() int {
 	return 100 * d.E.Build.Step / d.E.Build.Steps
 }
 
+// BuildMillis and PDFMillis are the last build's times (0: not built).
+func (d *editionPage) BuildMillis() int { return derefInt(d.E.Build.Millis) }
+
+// PDFMillis is the time of the last build's PDF.
+func (d *editionPage) PDFMillis() int { return derefInt(d.E.Build.PDFMillis) }
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
 // Blocking are the findings that stop publication; Warnings the others.
 func (d *editionPage) Blocking() []report.Finding { return d.findings(true) }
 
