@@ -27,6 +27,12 @@ type SurveySource interface {
 	ReportSurveys(ctx context.Context, fy int) ([]Survey, error)
 }
 
+// reader is who the builder reads the case base as: anyone (it holds no
+// role and no organisation, so the policy's lines for "anyone" alone
+// apply), named so that the audit trail says which reads were the
+// report's.
+var reader = access.Subject{Key: "system:annual-report"}
+
 // Builder assembles the report of a fiscal year from the case base. It
 // reads cases as the public sees them (casefile's view for an anonymous
 // caller): what it puts into a report is what the tiers let anyone read,
@@ -408,7 +414,7 @@ func (b *Builder) cells(codes []Code, by map[string]agg) []Cell {
 func (b *Builder) cases(ctx context.Context, db *gorm.DB, r *Report, serious map[int64]judged, notes *Notes) error {
 	fy := r.FiscalYear
 	var views []*casefile.View
-	if _, err := b.Cases.Export(ctx, access.Anonymous, casefile.Query{FiscalYear: fy}, func(v *casefile.View) error {
+	if _, err := b.Cases.Export(ctx, reader, casefile.Query{FiscalYear: fy}, func(v *casefile.View) error {
 		views = append(views, v)
 		return nil
 	}); err != nil {
@@ -620,7 +626,7 @@ func (b *Builder) lessons(ctx context.Context, db *gorm.DB, r *Report) error {
 
 // guidance is the published administrative guidance issued in the year.
 func (b *Builder) guidance(ctx context.Context, r *Report) error {
-	list, err := b.Review.GuidanceList(ctx, access.Anonymous, review.GuidanceQuery{PublishedOnly: true, Limit: 200})
+	list, err := b.Review.GuidanceList(ctx, reader, review.GuidanceQuery{PublishedOnly: true, Limit: 200})
 	if err != nil {
 		return err
 	}

@@ -452,9 +452,6 @@ func (e *Editions) Output(ctx context.Context, sub access.Subject, id int64, kin
 		FROM report_editions WHERE id = ?`, id).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	if kind == OutputJSON {
-		// content's hash column is content_sha256 as well.
-	}
 	if len(rows) == 0 || (rows[0].Status != StatusPublished && !e.may(sub, access.Read)) || rows[0].Body == nil {
 		return nil, ErrNotFound
 	}
