@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
@@ -35,8 +34,7 @@ type Service struct {
 
 	// jobs inserts reminder jobs into the caller's *sql.Tx. It never works
 	// jobs: a jobs.Runner does, over its own pgx pool.
-	jobs    *river.Client[*sql.Tx]
-	workers *river.Workers
+	jobs *river.Client[*sql.Tx]
 }
 
 // New builds the service over gdb. It inserts jobs through database/sql, so
@@ -46,17 +44,10 @@ func New(gdb *gorm.DB, cat *rules.Catalog, r *Rules, ac *access.Control, mail Ma
 		log = slog.Default()
 	}
 	s := &Service{DB: gdb, Catalog: cat, Rules: r, Access: ac, Mail: mail, Log: log}
-	s.workers = river.NewWorkers()
-	if err := river.AddWorkerSafely(s.workers, &reminderWorker{s: s}); err != nil {
-		return nil, err
-	}
-	sqlDB, err := gdb.DB()
+	var err error
+	s.jobs, err = jobs.Inserter(gdb, log, func(w *river.Workers) error { return river.AddWorkerSafely(w, &reminderWorker{s: s}) })
 	if err != nil {
-		return nil, err
-	}
-	s.jobs, err = river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{Workers: s.workers, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("deadline: job client: %w", err)
+		return nil, fmt.Errorf("deadline: %w", err)
 	}
 	return s, nil
 }

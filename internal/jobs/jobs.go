@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"gorm.io/gorm"
 )
@@ -114,4 +115,24 @@ func SQLTx(tx *gorm.DB) (*sql.Tx, bool) {
 		return t, ok
 	}
 	return nil, false
+}
+
+// Inserter is an insert-only River client over gdb's database/sql pool,
+// with the workers add registers (River checks each inserted job's kind
+// against them; the instance's Runner works the jobs). Services insert
+// through it inside their gorm transactions (SQLTx).
+func Inserter(gdb *gorm.DB, log *slog.Logger, add func(*river.Workers) error) (*river.Client[*sql.Tx], error) {
+	workers := river.NewWorkers()
+	if err := add(workers); err != nil {
+		return nil, err
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	client, err := river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{Workers: workers, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: job client: %w", err)
+	}
+	return client, nil
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
@@ -92,8 +91,7 @@ type Editions struct {
 	// Now is the clock (tests set it); nil is time.Now.
 	Now func() time.Time
 
-	jobs    *river.Client[*sql.Tx]
-	workers *river.Workers
+	jobs *river.Client[*sql.Tx]
 }
 
 // QueueName is the River queue of report builds: a long PDF never holds
@@ -106,17 +104,11 @@ func NewEditions(gdb *gorm.DB, ac *access.Control, b *Builder, r Renderer, scann
 	if log == nil {
 		log = slog.Default()
 	}
-	e := &Editions{DB: gdb, Access: ac, Builder: b, Render: r, Scanner: scanner, Log: log, workers: river.NewWorkers()}
-	if err := river.AddWorkerSafely(e.workers, &buildWorker{e: e}); err != nil {
-		return nil, err
-	}
-	sqlDB, err := gdb.DB()
+	e := &Editions{DB: gdb, Access: ac, Builder: b, Render: r, Scanner: scanner, Log: log}
+	var err error
+	e.jobs, err = jobs.Inserter(gdb, log, func(w *river.Workers) error { return river.AddWorkerSafely(w, &buildWorker{e: e}) })
 	if err != nil {
-		return nil, err
-	}
-	e.jobs, err = river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{Workers: e.workers, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("report editions: job client: %w", err)
+		return nil, fmt.Errorf("report editions: %w", err)
 	}
 	return e, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kensho/internal/jpdate"
+	"kensho/internal/rules"
 )
 
 // The words every output of the report shares (charts, page, PDF, XLSX),
@@ -120,22 +121,7 @@ func durationHM(minutes float64) string {
 }
 
 // digits writes n with thousands separators: 1,300,000.
-func digits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func digits(n int64) string { return rules.Thousands(n) }
 
 // Suppressed is how a suppressed cell is shown.
 const Suppressed = "—"

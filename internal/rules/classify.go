@@ -314,18 +314,18 @@ func judgeProduct(pr profile, p ProductRule) (*Met, *Unmet) {
 	switch {
 	case p.ExcludedUnderMinutes > 0 && aff < time.Duration(p.ExcludedUnderMinutes*float64(time.Minute)):
 		u.Missing = fmt.Sprintf("outages under %s are excluded from the %s user-hours rule; had %s",
-			durationText(time.Duration(p.ExcludedUnderMinutes*float64(time.Minute))), thousands(int64(p.UserHours)), durationText(aff))
+			durationText(time.Duration(p.ExcludedUnderMinutes*float64(time.Minute))), Thousands(int64(p.UserHours)), durationText(aff))
 		u.closeness = aff.Minutes() / p.ExcludedUnderMinutes * 0.99
 	case p.ExcludedUnderUsers > 0 && peak < p.ExcludedUnderUsers:
 		u.Missing = fmt.Sprintf("outages under %s users are excluded from the %s user-hours rule; peak was %s",
-			thousands(p.ExcludedUnderUsers), thousands(int64(p.UserHours)), thousands(peak))
+			Thousands(p.ExcludedUnderUsers), Thousands(int64(p.UserHours)), Thousands(peak))
 		u.closeness = float64(peak) / float64(p.ExcludedUnderUsers) * 0.99
 	case uh >= p.UserHours:
 		uhr := math.Floor(uh*100) / 100
 		return &Met{Minutes: minutesOf(aff), Users: &peak, UserHours: &uhr, Product: &p,
-			Text: fmt.Sprintf("%s user-hours meets hours × users ≥ %s", thousands(int64(uh)), thousands(int64(p.UserHours)))}, nil
+			Text: fmt.Sprintf("%s user-hours meets hours × users ≥ %s", Thousands(int64(uh)), Thousands(int64(p.UserHours)))}, nil
 	default:
-		u.Missing = fmt.Sprintf("needed hours × users ≥ %s; had %s", thousands(int64(p.UserHours)), thousands(int64(uh)))
+		u.Missing = fmt.Sprintf("needed hours × users ≥ %s; had %s", Thousands(int64(p.UserHours)), Thousands(int64(uh)))
 		u.closeness = uh / p.UserHours
 	}
 	return nil, u
@@ -364,7 +364,7 @@ func missing(pr profile, t Threshold, level float64) *Unmet {
 	default:
 		d := pr.durationAt(float64(peak), false)
 		u.HadMinutes = minutesOf(d)
-		u.Missing = fmt.Sprintf("needed %s; peak was %s users (for %s)", needText, thousands(peak), durationText(d))
+		u.Missing = fmt.Sprintf("needed %s; peak was %s users (for %s)", needText, Thousands(peak), durationText(d))
 		u.closeness = float64(peak) / level * math.Min(1, float64(d)/float64(need(t)))
 	}
 	return u

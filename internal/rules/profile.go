@@ -73,7 +73,7 @@ func buildProfile(c *caseformat.Case, im *caseformat.Impact, rs *RuleSet, countU
 			}
 		}
 		if top > *im.PeakUsers {
-			pr.notes = append(pr.notes, fmt.Sprintf("the timeline reaches %s users, more than peak_users (%s): the timeline is judged", thousands(top), thousands(*im.PeakUsers)))
+			pr.notes = append(pr.notes, fmt.Sprintf("the timeline reaches %s users, more than peak_users (%s): the timeline is judged", Thousands(top), Thousands(*im.PeakUsers)))
 		}
 	}
 
@@ -152,7 +152,7 @@ func userCounter(im *caseformat.Impact, rs *RuleSet, countUnit caseformat.UserUn
 			if !noted {
 				noted, pr.deemed = true, true
 				pr.notes = append(pr.notes, fmt.Sprintf("users not countable: a stopped capacity of %g Gbps (over %g Gbps) is deemed %s users",
-					*im.StoppedCapacityGbps, rs.DeemedUsers.StoppedCapacityOverGbps, thousands(rs.DeemedUsers.Users)))
+					*im.StoppedCapacityGbps, rs.DeemedUsers.StoppedCapacityOverGbps, Thousands(rs.DeemedUsers.Users)))
 			}
 			return deemed, true
 		case users == nil && unitOK && !noted:

@@ -10,8 +10,9 @@ import (
 	"kensho/internal/jpdate"
 )
 
-// thousands writes n with thousands separators: 30,000.
-func thousands(n int64) string {
+// Thousands writes n with thousands separators: 30,000 (the reports and
+// the pages print counts of users so).
+func Thousands(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -35,16 +36,16 @@ func durationText(d time.Duration) string {
 	m := int64(d / time.Minute)
 	s := int64((d % time.Minute) / time.Second)
 	if s == 0 {
-		return thousands(m) + " min"
+		return Thousands(m) + " min"
 	}
-	return fmt.Sprintf("%s min %d s", thousands(m), s)
+	return fmt.Sprintf("%s min %d s", Thousands(m), s)
 }
 
 func usersText(p *int64) string {
 	if p == nil {
 		return "an uncounted number of users"
 	}
-	return thousands(*p) + " users"
+	return Thousands(*p) + " users"
 }
 
 func percent(f float64) string {
@@ -57,7 +58,7 @@ func levelText(t Threshold, level float64) string {
 	if t.StrictShare {
 		op = ">"
 	}
-	return op + thousands(int64(math.Ceil(level))) + " users"
+	return op + Thousands(int64(math.Ceil(level))) + " users"
 }
 
 // thresholdText writes a threshold the way the ordinance reads:
@@ -78,11 +79,11 @@ func thresholdText(t Threshold, level float64) string {
 	}
 	switch {
 	case t.Share > 0 && level > 0:
-		return fmt.Sprintf("%s at %s%s of subscribers (%s%s users)", dur, shareOp, percent(t.Share), shareOp, thousands(int64(math.Ceil(level))))
+		return fmt.Sprintf("%s at %s%s of subscribers (%s%s users)", dur, shareOp, percent(t.Share), shareOp, Thousands(int64(math.Ceil(level))))
 	case t.Share > 0:
 		return fmt.Sprintf("%s at %s%s of subscribers", dur, shareOp, percent(t.Share))
 	case t.Users > 0:
-		return fmt.Sprintf("%s at ≥%s users", dur, thousands(t.Users))
+		return fmt.Sprintf("%s at ≥%s users", dur, Thousands(t.Users))
 	default:
 		return dur + " affected"
 	}

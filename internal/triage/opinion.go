@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
@@ -51,9 +50,8 @@ type Opinions struct {
 	// Now is the clock (tests set it); nil is time.Now.
 	Now func() time.Time
 
-	jobs    *river.Client[*sql.Tx]
-	workers *river.Workers
-	labels  *quarterly.Catalog
+	jobs   *river.Client[*sql.Tx]
+	labels *quarterly.Catalog
 }
 
 // NewOpinions builds the service over gdb. Its jobs are inserted through
@@ -69,17 +67,9 @@ func NewOpinions(gdb *gorm.DB, ac *access.Control, client *llm.Client, candidate
 		return nil, err
 	}
 	o.labels = cat
-	o.workers = river.NewWorkers()
-	if err := river.AddWorkerSafely(o.workers, &opinionWorker{o: o}); err != nil {
-		return nil, err
-	}
-	sqlDB, err := gdb.DB()
+	o.jobs, err = jobs.Inserter(gdb, log, func(w *river.Workers) error { return river.AddWorkerSafely(w, &opinionWorker{o: o}) })
 	if err != nil {
-		return nil, err
-	}
-	o.jobs, err = river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{Workers: o.workers, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("opinions: job client: %w", err)
+		return nil, fmt.Errorf("opinions: %w", err)
 	}
 	return o, nil
 }
