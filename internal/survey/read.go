@@ -81,7 +81,14 @@ func (s *Service) List(ctx context.Context, sub access.Subject) ([]Item, error) 
 	db := s.DB.WithContext(ctx)
 	const counts = `(SELECT count(*) FROM survey_lessons l WHERE l.survey_id = s.id) AS lessons`
 	var rows []struct {
-		row
+		ID          int64
+		FiscalYear  int
+		Title       string
+		Status      string
+		DueOn       string
+		Version     int
+		OpenedAt    *time.Time
+		ClosedAt    *time.Time
 		Lessons     int
 		Recipients  int
 		Respondents int
