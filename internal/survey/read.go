@@ -97,10 +97,10 @@ func (s *Service) List(ctx context.Context, sub access.Subject) ([]Item, error) 
 	var mine bool
 	switch org := s.answerer(sub); {
 	case s.mayRead(sub):
-		if err := db.Raw(`SELECT q.*, `+counts+`,
+		if err := db.Raw(`SELECT q.*, ` + counts + `,
 			(SELECT count(*) FROM survey_recipients r WHERE r.survey_id = s.id) AS recipients,
 			(SELECT count(DISTINCT a.organisation_id) FROM survey_answers a WHERE a.survey_id = s.id) AS respondents
-			FROM (`+surveySelect+`) q JOIN surveys s ON s.id = q.id ORDER BY s.fiscal_year DESC, s.id DESC`).Scan(&rows).Error; err != nil {
+			FROM (` + surveySelect + `) q JOIN surveys s ON s.id = q.id ORDER BY s.fiscal_year DESC, s.id DESC`).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 	case org != 0:
