@@ -18,8 +18,10 @@ import (
 	"kensho/internal/jobs"
 	"kensho/internal/llm"
 	"kensho/internal/quarterly"
+	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 	"kensho/internal/webui"
 )
@@ -52,6 +54,10 @@ type Stack struct {
 	// (serve calls it; otherwise the first search does) and follows other
 	// instances' writes while Listen runs.
 	Similarity *triage.Engine
+	// Surveys is the lessons follow-up survey (フォローアップ調査): the
+	// secretariat asks operators how they adopted lessons of Review's
+	// catalogue; the annual report reads the closed results.
+	Surveys *survey.Service
 }
 
 // JobServices are the services whose background jobs an instance's one
@@ -90,15 +96,20 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 	if err != nil {
 		return nil, err
 	}
-	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
-	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
-		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine})
-	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
-		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies,
-		Review: rev, Opinions: opinions}); err != nil {
+	repCfg, err := report.LoadConfig(configs.FS)
+	if err != nil {
 		return nil, err
 	}
-	return &Stack{Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	surveys := survey.New(gdb, svc.access, rev, repCfg, log)
+	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
+	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
+		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine, Surveys: surveys})
+	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
+		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies,
+		Review: rev, Opinions: opinions, Surveys: surveys}); err != nil {
+		return nil, err
+	}
+	return &Stack{Surveys: surveys, Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }
 
 // newPortal is the reporting portal. Every submission, link and split

@@ -16,6 +16,7 @@ import (
 	"kensho/internal/redact"
 	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 )
 
@@ -49,6 +50,8 @@ func statusOf(err error) (int, errorBody) {
 		rowErrs   quarterly.Errors
 		qInput    *quarterly.InputError
 		rConflict *review.ConflictError
+		svErrs    survey.Errors
+		svState   *survey.StateError
 	)
 	switch {
 	case errors.Is(err, errUnauthenticated):
@@ -77,6 +80,22 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusConflict, errorBody{Error: conflict.Error() + "; reload and apply your change again", Conflict: conflict}
 	case errors.As(err, &inInput):
 		return http.StatusUnprocessableEntity, errorBody{Error: inInput.Error(), Details: []caseformat.FieldError{{Path: inInput.Field, Message: inInput.Message}}}
+	// The follow-up survey: a survey not addressed to a reporter is not
+	// found, like one that does not exist.
+	case errors.Is(err, survey.ErrNotFound):
+		return http.StatusNotFound, errorBody{Error: survey.ErrNotFound.Error()}
+	case errors.Is(err, survey.ErrForbidden):
+		return http.StatusForbidden, errorBody{Error: "you may not do this"}
+	case errors.Is(err, survey.ErrClosed), errors.Is(err, survey.ErrStale):
+		return http.StatusConflict, errorBody{Error: err.Error()}
+	case errors.As(err, &svState):
+		return http.StatusConflict, errorBody{Error: svState.Error()}
+	case errors.As(err, &svErrs):
+		details := make([]caseformat.FieldError, len(svErrs))
+		for i, f := range svErrs {
+			details[i] = caseformat.FieldError{Path: f.Path, Message: f.Message}
+		}
+		return http.StatusUnprocessableEntity, errorBody{Error: svErrs.Error(), Details: details}
 	case errors.Is(err, review.ErrNotFound):
 		return http.StatusNotFound, errorBody{Error: "not found"}
 	case errors.As(err, &rConflict):

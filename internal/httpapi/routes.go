@@ -17,6 +17,7 @@ import (
 	"kensho/internal/quarterly"
 	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 )
 
@@ -43,6 +44,8 @@ type Deps struct {
 	// Review: triage, panels, annotations, the committee's verification,
 	// lessons and administrative guidance.
 	Review *review.Service
+	// Surveys: the lessons follow-up survey (フォローアップ調査).
+	Surveys *survey.Service
 }
 
 // Register adds the API's routes to e.
@@ -147,6 +150,19 @@ func Register(e *echo.Echo, d Deps) {
 	v1.PUT("/guidance/:id", h.updateGuidance, auth)
 	v1.POST("/guidance/:id/publish", h.publishGuidance, auth)
 	v1.GET("/public/guidance", h.publicGuidance)
+
+	// The lessons follow-up survey (package survey): the secretariat
+	// creates, opens, closes and reads surveys with their results; a
+	// reporter reads and answers, for its own organisation, the surveys
+	// addressed to it (any other is 404).
+	v1.GET("/surveys", h.listSurveys, auth)
+	v1.POST("/surveys", h.createSurvey, auth)
+	v1.GET("/surveys/choices", h.surveyChoices, auth)
+	v1.GET("/surveys/:id", h.getSurvey, auth)
+	v1.POST("/surveys/:id/open", h.openSurvey, auth)
+	v1.POST("/surveys/:id/close", h.closeSurvey, auth)
+	v1.GET("/surveys/:id/answers", h.getAnswers, auth)
+	v1.PUT("/surveys/:id/answers", h.putAnswers, auth)
 }
 
 type handlers struct{ Deps }

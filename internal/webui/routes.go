@@ -24,6 +24,7 @@ import (
 	"kensho/internal/quarterly"
 	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 	"kensho/web"
 )
@@ -52,6 +53,9 @@ type Deps struct {
 	Review *review.Service
 	// Opinions: the LLM second opinion on a case (off unless configured).
 	Opinions *triage.Opinions
+	// Surveys: the lessons follow-up survey (フォローアップ調査): the
+	// secretariat's surveys and results, reporters' answer forms.
+	Surveys *survey.Service
 }
 
 // Register parses the templates, adds the UI's routes to e and puts the
