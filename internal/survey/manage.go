@@ -25,6 +25,10 @@ type CreateInput struct {
 	// of the fiscal year (designated organisations and those with an
 	// accident in the three fiscal years before).
 	Recipients []int64 `json:"recipients"`
+	// Chosen says the recipients were chosen from a list showing the
+	// default (the web form): none chosen is then a missing answer, not
+	// a request for the default.
+	Chosen bool `json:"-"`
 }
 
 // Limits of a survey: what one operator's clerk can answer in a sitting,
@@ -123,6 +127,10 @@ func (s *Service) Create(ctx context.Context, sub access.Subject, in CreateInput
 // checkRecipients validates the organisations named (each registered,
 // none twice) or, when none is, takes the fiscal year's default.
 func (s *Service) checkRecipients(db *gorm.DB, in CreateInput, errs *Errors) ([]int64, error) {
+	if len(in.Recipients) == 0 && in.Chosen {
+		errs.add("recipients", "recipients.required", "choose at least one organisation")
+		return nil, nil
+	}
 	if len(in.Recipients) == 0 {
 		if in.FiscalYear < 2000 || in.FiscalYear > 2100 {
 			return nil, nil

@@ -54,6 +54,9 @@ type base struct {
 	// NavLessons (the catalogue) and NavGuidance (the committee's guidance
 	// records) show the review's pages to those who have them.
 	NavReview, NavLessons, NavGuidance bool
+	// NavSurveys shows the follow-up surveys to the secretariat and to
+	// reporters, who answer them.
+	NavSurveys bool
 }
 
 // T translates key.
@@ -234,6 +237,7 @@ func (p *pages) bareBase(c echo.Context) base {
 			}
 		}
 		p.reviewNav(&b)
+		b.NavSurveys = p.Surveys != nil && (p.Surveys.MayManage(b.User.Subject) || p.Surveys.MayAnswer(b.User.Subject))
 	}
 	return b
 }

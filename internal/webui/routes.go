@@ -177,6 +177,18 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/guidance/:id/publish", p.guidancePublishConfirm, s, in)
 	e.POST("/guidance/:id/publish", p.guidancePublish, s, in, csrf)
 
+	// The lessons follow-up survey (package survey): the secretariat's
+	// surveys with the form for a new one, a survey's results with its open
+	// and close buttons; a reporter's open surveys and its answer form (a
+	// survey not addressed to its organisation is not found).
+	e.GET("/surveys", p.surveyList, s, in)
+	e.POST("/surveys", p.surveyCreate, s, in, csrf)
+	e.GET("/surveys/:id", p.surveyShow, s, in)
+	e.POST("/surveys/:id/open", p.surveyOpen, s, in, csrf)
+	e.POST("/surveys/:id/close", p.surveyClose, s, in, csrf)
+	e.GET("/surveys/:id/answer", p.surveyAnswerForm, s, in)
+	e.POST("/surveys/:id/answer", p.surveyAnswer, s, in, csrf)
+
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
 	e.POST("/admin/users/:login/disabled", p.userDisable, s, in, csrf)
