@@ -121,7 +121,7 @@ func (s *Service) Create(ctx context.Context, sub access.Subject, in CreateInput
 	if err != nil {
 		return nil, err
 	}
-	return s.detail(db, ctx, id)
+	return s.detail(ctx, db, id)
 }
 
 // checkRecipients validates the organisations named (each registered,
@@ -237,7 +237,7 @@ func (s *Service) step(ctx context.Context, sub access.Subject, id int64, versio
 	if err != nil {
 		return nil, err
 	}
-	return s.detail(db, ctx, id)
+	return s.detail(ctx, db, id)
 }
 
 // object names survey id in the audit trail.

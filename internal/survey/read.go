@@ -137,11 +137,11 @@ func (s *Service) Get(ctx context.Context, sub access.Subject, id int64) (*Surve
 	if !s.mayRead(sub) {
 		return nil, s.refuse(ctx, sub, id)
 	}
-	return s.detail(s.DB.WithContext(ctx), ctx, id)
+	return s.detail(ctx, s.DB.WithContext(ctx), id)
 }
 
 // detail is survey id whole, read through db.
-func (s *Service) detail(db *gorm.DB, ctx context.Context, id int64) (*Survey, error) {
+func (s *Service) detail(ctx context.Context, db *gorm.DB, id int64) (*Survey, error) {
 	r, err := load(db, id, "")
 	if err != nil {
 		return nil, err
