@@ -69,6 +69,9 @@ func (p *pages) surveyAnswer(c echo.Context) error {
 		}
 		d.Errors[sh.Lessons[i].ID] = e
 	}
+	if err := p.withPeople(c, &d.names); err != nil {
+		return err
+	}
 	status := http.StatusUnprocessableEntity
 	if _, closed := errs["form"]; closed {
 		status = http.StatusConflict

@@ -63,5 +63,8 @@ func (p *pages) surveyAnswerForm(c echo.Context) error {
 		}
 		d.Form[l.ID] = f
 	}
+	if err := p.withPeople(c, &d.names); err != nil {
+		return err
+	}
 	return p.render(c, http.StatusOK, "survey-answer.html", d)
 }

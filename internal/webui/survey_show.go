@@ -35,7 +35,11 @@ func (p *pages) surveyShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.render(c, http.StatusOK, "survey.html", &surveyPage{svBase: p.newSvBase(c, "sv.title"), S: sv})
+	d := &surveyPage{svBase: p.newSvBase(c, "sv.title"), S: sv}
+	if err := p.withPeople(c, &d.names); err != nil {
+		return err
+	}
+	return p.render(c, http.StatusOK, "survey.html", d)
 }
 
 // surveyStep opens or closes a survey from the version the page was
@@ -54,6 +58,9 @@ func (p *pages) surveyStep(c echo.Context, step func(*pages, echo.Context, int64
 			return err
 		}
 		if d.S, err = p.Surveys.Get(c.Request().Context(), user(c).Subject, id); err != nil {
+			return err
+		}
+		if err := p.withPeople(c, &d.names); err != nil {
 			return err
 		}
 		d.Error = errs["form"]
