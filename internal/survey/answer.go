@@ -91,14 +91,17 @@ func (s *Service) Sheet(ctx context.Context, sub access.Subject, id int64) (*She
 	if err != nil {
 		return nil, err
 	}
-	return s.sheet(ctx, db, r, org)
-}
-
-func (s *Service) sheet(ctx context.Context, db *gorm.DB, r *row, org int64) (*Sheet, error) {
 	index, _, err := s.catalogue(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return s.sheet(db, r, org, index)
+}
+
+// sheet is organisation org's answer sheet of survey r, read through db;
+// index is the catalogue (read beforehand: inside a transaction, db is the
+// one connection to use).
+func (s *Service) sheet(db *gorm.DB, r *row, org int64, index map[string]lessonInfo) (*Sheet, error) {
 	ids, err := lessonsOf(db, r.ID)
 	if err != nil {
 		return nil, err
@@ -145,8 +148,14 @@ func (s *Service) sheet(ctx context.Context, db *gorm.DB, r *row, org int64) (*S
 // survey is open; a closed survey refuses it (ErrClosed). Audited.
 func (s *Service) Answer(ctx context.Context, sub access.Subject, id int64, in AnswerInput) (*Sheet, error) {
 	db := s.DB.WithContext(ctx)
+	// The catalogue is read before the transaction: nothing inside it may
+	// wait for a second connection while holding the first.
+	index, _, err := s.catalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out *Sheet
-	err := db.Transaction(func(tx *gorm.DB) error {
+	err = db.Transaction(func(tx *gorm.DB) error {
 		// A share lock: organisations answer side by side, and closing
 		// waits for the answers being written.
 		r, org, err := s.sheetFor(tx, sub, id, "FOR SHARE")
@@ -155,6 +164,11 @@ func (s *Service) Answer(ctx context.Context, sub access.Subject, id int64, in A
 		}
 		if r.Status != StatusOpen {
 			return ErrClosed
+		}
+		// Two people of one organisation sending at once: one after the
+		// other, so the later replaces the earlier instead of colliding.
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", fmt.Sprintf("survey:%d:%s", id, access.OrgKey(org))).Error; err != nil {
+			return err
 		}
 		ids, err := lessonsOf(tx, id)
 		if err != nil {
@@ -184,7 +198,7 @@ func (s *Service) Answer(ctx context.Context, sub access.Subject, id int64, in A
 			Detail: map[string]any{"organisation": access.OrgKey(org), "answers": given, "replaced": res.RowsAffected > 0}}); err != nil {
 			return err
 		}
-		out, err = s.sheet(ctx, tx, r, org)
+		out, err = s.sheet(tx, r, org, index)
 		return err
 	})
 	if err != nil {

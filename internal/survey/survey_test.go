@@ -521,3 +521,31 @@ func TestReportSurveys(t *testing.T) {
 	assert.Error(t, e.db.Exec(`INSERT INTO survey_answers (survey_id, organisation_id, lesson_id, status, answered_by)
 		VALUES (?, ?, 'CAP-01', 'planned', 'x')`, open, orgs[5]).Error, "a lesson the survey does not ask")
 }
+
+// Two people of one organisation answering at the same moment: both are
+// recorded, one after the other, and the organisation has one set of
+// answers.
+func TestAnswerConcurrently(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sv, err := e.svc.Create(ctx, e.sub["sec"], CreateInput{FiscalYear: 2025, Title: "同時回答", Lessons: []string{"CAP-01", "PROC-01"},
+		Recipients: []int64{e.orgs["KDDI株式会社"]}})
+	require.NoError(t, err)
+	_, err = e.svc.Open(ctx, e.sub["sec"], sv.ID, sv.Version)
+	require.NoError(t, err)
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			st := []string{Planned, NotPlanned}[i%2]
+			_, err := e.svc.Answer(ctx, e.sub["kddi"], sv.ID, AnswerInput{Answers: []AnswerItem{{LessonID: "CAP-01", Status: st},
+				{LessonID: "PROC-01", Status: st}}})
+			errs <- err
+		}()
+	}
+	for range 8 {
+		assert.NoError(t, <-errs)
+	}
+	var n int64
+	require.NoError(t, e.db.Raw("SELECT count(*) FROM survey_answers WHERE survey_id = ?", sv.ID).Scan(&n).Error)
+	assert.EqualValues(t, 2, n)
+}
