@@ -48,7 +48,7 @@ var CaseTiers = []Tier{Public, Anonymised, Restricted, Own, Committee}
 
 // Valid reports whether t is a known tier or system object.
 func (t Tier) Valid() bool {
-	if t == Deadlines || t == Notifications || t == Lessons || t == AnnualReport || t == WhatIf {
+	if t == Deadlines || t == Notifications || t == Lessons || t == AnnualReport || t == WhatIf || t == Surveys {
 		return true
 	}
 	return slices.Contains(CaseTiers, t) || t == AuditTrail || t == Users || t == Quarterly

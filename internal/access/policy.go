@@ -100,7 +100,7 @@ func ParsePolicy(text string) ([]Rule, error) {
 	return out, nil
 }
 
-var knownActions = []Action{Read, Write, Share, Approve, Publish, Manage, Receive, Submit, Validate, Link, Consult}
+var knownActions = []Action{Read, Write, Share, Approve, Publish, Manage, Receive, Submit, Validate, Link, Consult, Answer}
 
 func checkPolicyLine(f []string) string {
 	if len(f) != 6 || f[0] != "p" {

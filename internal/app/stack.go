@@ -22,6 +22,7 @@ import (
 	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 	"kensho/internal/webui"
 )
@@ -60,6 +61,10 @@ type Stack struct {
 	Printer *report.Printer
 	// WhatIf is the what-if study over the case base.
 	WhatIf *report.WhatIfService
+	// Surveys is the lessons follow-up survey (フォローアップ調査): the
+	// secretariat asks operators how they adopted lessons of Review's
+	// catalogue; the annual report reads the closed results.
+	Surveys *survey.Service
 }
 
 // JobServices are the services whose background jobs an instance's one
@@ -105,20 +110,25 @@ func NewStack(ctx context.Context, gdb *gorm.DB, cfg config.Config, cat *rules.C
 		return nil, err
 	}
 	printer := &report.Printer{ExecPath: cfg.Report.Chromium, Timeout: cfg.Report.PDFTimeout}
-	reports, err := newReports(gdb, cat, svc, rev, printer, log)
+	repCfg, err := report.LoadConfig(configs.FS)
+	if err != nil {
+		return nil, err
+	}
+	surveys := survey.New(gdb, svc.access, rev, repCfg, log)
+	reports, err := newReports(gdb, cat, svc, rev, surveys, repCfg, printer, log)
 	if err != nil {
 		return nil, err
 	}
 	whatIf := report.NewWhatIf(casestore.New(gdb), cat, svc.cases, svc.access)
 	e := httpapi.NewEcho(log, cfg.HTTP.BodyLimit)
 	httpapi.Register(e, httpapi.Deps{Log: log, DB: gdb, Catalog: cat, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Deadlines: deadlines,
-		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine, Reports: reports, WhatIf: whatIf})
+		Portal: portal, Quarterly: quarterlies, Opinions: opinions, Review: rev, Similarity: engine, Reports: reports, WhatIf: whatIf, Surveys: surveys})
 	if err := webui.Register(e, webui.Deps{Log: log, Catalog: cat, DB: gdb, Access: svc.access, Identity: svc.identity, Deadlines: deadlines,
 		Cases: svc.cases, Portal: portal, Quarterly: quarterlies, SecureCookies: cfg.HTTP.SecureCookies,
-		Review: rev, Opinions: opinions, Reports: reports, WhatIf: whatIf}); err != nil {
+		Review: rev, Opinions: opinions, Reports: reports, WhatIf: whatIf, Surveys: surveys}); err != nil {
 		return nil, err
 	}
-	return &Stack{Reports: reports, Printer: printer, WhatIf: whatIf, Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
+	return &Stack{Reports: reports, Printer: printer, WhatIf: whatIf, Surveys: surveys, Similarity: engine, Review: rev, Deadlines: deadlines, Opinions: opinions, DB: gdb, Access: svc.access, Identity: svc.identity, Cases: svc.cases, Portal: portal, Quarterly: quarterlies, Echo: e}, nil
 }
 
 // newPortal is the reporting portal. Every submission, link and split
@@ -148,14 +158,10 @@ func newReview(gdb *gorm.DB, cat *rules.Catalog, svc *services, deadlines *deadl
 }
 
 // newReports is the annual report over configs/report.yaml: its builder
-// reads the case base through the public view and the committee's review
-// (lessons, guidance).
-func newReports(gdb *gorm.DB, cat *rules.Catalog, svc *services, rev *review.Service, printer *report.Printer,
-	log *slog.Logger) (*report.Editions, error) {
-	rc, err := report.LoadConfig(configs.FS)
-	if err != nil {
-		return nil, err
-	}
-	b := &report.Builder{DB: gdb, Catalog: cat, Config: rc, Cases: svc.cases, Review: rev}
+// reads the case base through the public view, the committee's review
+// (lessons, guidance) and the closed follow-up surveys.
+func newReports(gdb *gorm.DB, cat *rules.Catalog, svc *services, rev *review.Service, surveys *survey.Service, rc *report.Config,
+	printer *report.Printer, log *slog.Logger) (*report.Editions, error) {
+	b := &report.Builder{DB: gdb, Catalog: cat, Config: rc, Cases: svc.cases, Review: rev, Surveys: surveys}
 	return report.NewEditions(gdb, svc.access, b, &report.Outputs{Printer: printer}, svc.cases.Scanner, log)
 }

@@ -17,6 +17,7 @@ import (
 	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 )
 
@@ -56,6 +57,8 @@ func statusOf(err error) (int, errorBody) {
 		rState    *report.StateError
 		rLeak     *report.LeakError
 		whatIf    report.InputErrors
+		svErrs    survey.Errors
+		svState   *survey.StateError
 	)
 	switch {
 	case errors.Is(err, errUnauthenticated):
@@ -90,6 +93,22 @@ func statusOf(err error) (int, errorBody) {
 		return http.StatusConflict, errorBody{Error: rState.Error()}
 	case errors.As(err, &rLeak):
 		return http.StatusUnprocessableEntity, errorBody{Error: "publication refused: " + rLeak.Error(), Findings: rLeak.Findings}
+	// The follow-up survey: a survey not addressed to a reporter is not
+	// found, like one that does not exist.
+	case errors.Is(err, survey.ErrNotFound):
+		return http.StatusNotFound, errorBody{Error: survey.ErrNotFound.Error()}
+	case errors.Is(err, survey.ErrForbidden):
+		return http.StatusForbidden, errorBody{Error: "you may not do this"}
+	case errors.Is(err, survey.ErrClosed), errors.Is(err, survey.ErrStale):
+		return http.StatusConflict, errorBody{Error: err.Error()}
+	case errors.As(err, &svState):
+		return http.StatusConflict, errorBody{Error: svState.Error()}
+	case errors.As(err, &svErrs):
+		details := make([]caseformat.FieldError, len(svErrs))
+		for i, f := range svErrs {
+			details[i] = caseformat.FieldError{Path: f.Path, Message: f.Message}
+		}
+		return http.StatusUnprocessableEntity, errorBody{Error: svErrs.Error(), Details: details}
 	case errors.Is(err, review.ErrNotFound):
 		return http.StatusNotFound, errorBody{Error: "not found"}
 	case errors.As(err, &rConflict):

@@ -19,6 +19,7 @@ import (
 	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 )
 
@@ -50,6 +51,8 @@ type Deps struct {
 	// WhatIf: the what-if study (serious accidents per fiscal year in
 	// force and under another rule set).
 	WhatIf *report.WhatIfService
+	// Surveys: the lessons follow-up survey (フォローアップ調査).
+	Surveys *survey.Service
 }
 
 // Register adds the API's routes to e.
@@ -180,6 +183,19 @@ func Register(e *echo.Echo, d Deps) {
 	// the editors; every case counted, the changed ones named where visible.
 	v1.GET("/whatif", h.whatIf, auth)
 	v1.GET("/whatif.xlsx", h.whatIfXLSX, auth)
+
+	// The lessons follow-up survey (package survey): the secretariat
+	// creates, opens, closes and reads surveys with their results; a
+	// reporter reads and answers, for its own organisation, the surveys
+	// addressed to it (any other is 404).
+	v1.GET("/surveys", h.listSurveys, auth)
+	v1.POST("/surveys", h.createSurvey, auth)
+	v1.GET("/surveys/choices", h.surveyChoices, auth)
+	v1.GET("/surveys/:id", h.getSurvey, auth)
+	v1.POST("/surveys/:id/open", h.openSurvey, auth)
+	v1.POST("/surveys/:id/close", h.closeSurvey, auth)
+	v1.GET("/surveys/:id/answers", h.getAnswers, auth)
+	v1.PUT("/surveys/:id/answers", h.putAnswers, auth)
 }
 
 type handlers struct{ Deps }

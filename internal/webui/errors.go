@@ -15,6 +15,7 @@ import (
 	"kensho/internal/quarterly"
 	"kensho/internal/report"
 	"kensho/internal/review"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 )
 
@@ -98,12 +99,13 @@ func statusOf(err error) (int, string, string) {
 		idInput *identity.InputError
 		leak    *casefile.LeakError
 		stale   *review.ConflictError
+		svState *survey.StateError
 	)
 	switch {
 	case errors.Is(err, casefile.ErrNotFound), errors.Is(err, intake.ErrNotFound), errors.Is(err, review.ErrNotFound),
 		errors.Is(err, report.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "error.404"
-	case errors.Is(err, review.ErrNotFound), errors.Is(err, triage.ErrOpinionNotFound):
+	case errors.Is(err, review.ErrNotFound), errors.Is(err, triage.ErrOpinionNotFound), errors.Is(err, survey.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "error.404"
 	case errors.Is(err, triage.ErrLLMOff):
 		return http.StatusConflict, "error.409.title", "op.off"
@@ -118,9 +120,11 @@ func statusOf(err error) (int, string, string) {
 	case errors.Is(err, deadline.ErrNotFound):
 		return http.StatusNotFound, "error.404.title", "notif.notfound"
 	case errors.Is(err, casefile.ErrForbidden), errors.Is(err, errForbidden), errors.Is(err, intake.ErrForbidden),
-		errors.Is(err, quarterly.ErrForbidden), errors.Is(err, report.ErrWhatIfForbidden):
+		errors.Is(err, quarterly.ErrForbidden), errors.Is(err, report.ErrWhatIfForbidden),
+		errors.Is(err, survey.ErrForbidden):
 		return http.StatusForbidden, "error.403.title", "error.403"
-	case errors.Is(err, casefile.ErrConflict), errors.As(err, &stale):
+	case errors.Is(err, casefile.ErrConflict), errors.As(err, &stale), errors.Is(err, survey.ErrStale), errors.Is(err, survey.ErrClosed),
+		errors.As(err, &svState):
 		return http.StatusConflict, "error.409.title", "error.409"
 	case errors.As(err, &leak):
 		return http.StatusUnprocessableEntity, "error.400.title", "anon.blocked"

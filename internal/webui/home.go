@@ -48,6 +48,8 @@ type homePage struct {
 	triageHome
 	// Queue: an expert's open assignments (「担当事案」).
 	Queue *homeQueue
+	// The follow-up survey: the secretariat's link, a reporter's count.
+	surveyHome
 }
 
 // home is the signed-in start page. Every count on it is filtered by the
@@ -112,6 +114,9 @@ func (p *pages) home(c echo.Context) error {
 		return err
 	}
 	if err := p.homeReview(c, d); err != nil {
+		return err
+	}
+	if err := p.homeSurveys(c, d); err != nil {
 		return err
 	}
 	return p.render(c, http.StatusOK, "home.html", d)

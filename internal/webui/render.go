@@ -56,6 +56,9 @@ type base struct {
 	NavReview, NavLessons, NavGuidance bool
 	// NavWhatIf shows the what-if study to those who may run it.
 	NavWhatIf bool
+	// NavSurveys shows the follow-up surveys to the secretariat and to
+	// reporters, who answer them.
+	NavSurveys bool
 }
 
 // T translates key.
@@ -235,6 +238,7 @@ func (p *pages) bareBase(c echo.Context) base {
 			}
 		}
 		p.reviewNav(&b)
+		b.NavSurveys = p.Surveys != nil && (p.Surveys.MayManage(b.User.Subject) || p.Surveys.MayAnswer(b.User.Subject))
 	}
 	return b
 }

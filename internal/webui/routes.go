@@ -25,6 +25,7 @@ import (
 	"kensho/internal/report"
 	"kensho/internal/review"
 	"kensho/internal/rules"
+	"kensho/internal/survey"
 	"kensho/internal/triage"
 	"kensho/web"
 )
@@ -57,6 +58,9 @@ type Deps struct {
 	Reports *report.Editions
 	// WhatIf: the what-if study (package report).
 	WhatIf *report.WhatIfService
+	// Surveys: the lessons follow-up survey (フォローアップ調査): the
+	// secretariat's surveys and results, reporters' answer forms.
+	Surveys *survey.Service
 }
 
 // Register parses the templates, adds the UI's routes to e and puts the
@@ -203,6 +207,18 @@ func Register(e *echo.Echo, d Deps) error {
 	e.GET("/whatif", p.whatIfShow, s, in)
 	e.GET("/whatif.json", p.whatIfJSON, s, in)
 	e.GET("/whatif.xlsx", p.whatIfXLSX, s, in)
+
+	// The lessons follow-up survey (package survey): the secretariat's
+	// surveys with the form for a new one, a survey's results with its open
+	// and close buttons; a reporter's open surveys and its answer form (a
+	// survey not addressed to its organisation is not found).
+	e.GET("/surveys", p.surveyList, s, in)
+	e.POST("/surveys", p.surveyCreate, s, in, csrf)
+	e.GET("/surveys/:id", p.surveyShow, s, in)
+	e.POST("/surveys/:id/open", p.surveyOpen, s, in, csrf)
+	e.POST("/surveys/:id/close", p.surveyClose, s, in, csrf)
+	e.GET("/surveys/:id/answer", p.surveyAnswerForm, s, in)
+	e.POST("/surveys/:id/answer", p.surveyAnswer, s, in, csrf)
 
 	e.GET("/admin/users", p.userList, s, in)
 	e.POST("/admin/users", p.userCreate, s, in, csrf)
