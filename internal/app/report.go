@@ -12,7 +12,9 @@ import (
 	"gorm.io/gorm"
 
 	"kensho/internal/access"
+	"kensho/internal/identity"
 	"kensho/internal/report"
+	"kensho/internal/survey"
 )
 
 // reportCmd is `kensho report`: the annual report from the command line.
@@ -171,6 +173,9 @@ func seedReport(ctx context.Context, st *Stack, stdout func(string, ...any)) err
 			return fmt.Errorf("publishing demo case %d: %w", id, err)
 		}
 	}
+	if err := seedSurvey(ctx, st, sec.Subject); err != nil {
+		return fmt.Errorf("the demo follow-up survey: %w", err)
+	}
 	e, err := st.Reports.Create(ctx, editor.Subject, report.CreateInput{FiscalYear: demoReportYear,
 		Foreword: "本報告は、令和2年度に発生した重大な事故について、電気通信事故検証会議が検証した結果を取りまとめたものです（デモデータ）。"})
 	if err != nil {
@@ -198,4 +203,73 @@ func seedReport(ctx context.Context, st *Stack, stdout func(string, ...any)) err
 	}
 	stdout("Published the demo annual report of fiscal %d: /reports/%d (content %s)\n", demoReportYear, demoReportYear, e.ContentSHA256[:12])
 	return nil
+}
+
+// demoAnswers are the demo reporters' answers to the demo survey: lesson,
+// then per reporter the status and whether it was effective.
+var demoAnswers = []struct {
+	lesson  string
+	answers map[string][2]string
+}{
+	{"PROC-01", map[string][2]string{"kddi": {survey.NewlyDone, "yes"}, "docomo": {survey.Revised, "yes"}, "optage": {survey.Revised, "yes"}}},
+	{"CAP-01", map[string][2]string{"kddi": {survey.Revised, "yes"}, "docomo": {survey.NewlyDone, "no"}, "optage": {survey.Planned, ""}}},
+	{"PROC-02", map[string][2]string{"kddi": {survey.Planned, ""}, "docomo": {survey.NewlyDone, "yes"}, "optage": {survey.WantedButHard, ""}}},
+}
+
+// seedSurvey runs the demo's follow-up survey of fiscal 2020 — three
+// lessons, the three demo reporters' organisations — from creation to
+// its close, so that the demo report shows its results.
+func seedSurvey(ctx context.Context, st *Stack, sec access.Subject) error {
+	list, err := st.Surveys.List(ctx, sec)
+	if err != nil {
+		return err
+	}
+	for _, it := range list {
+		if it.FiscalYear == demoReportYear {
+			return nil
+		}
+	}
+	var orgs []int64
+	var reporters []*identity.Principal
+	for _, login := range []string{"kddi", "docomo", "optage"} {
+		p, err := st.Identity.ByLogin(ctx, login)
+		if err != nil {
+			return err
+		}
+		reporters = append(reporters, p)
+		orgs = append(orgs, p.OrgID)
+	}
+	lessons := make([]string, len(demoAnswers))
+	for i, a := range demoAnswers {
+		lessons[i] = a.lesson
+	}
+	sv, err := st.Surveys.Create(ctx, sec, survey.CreateInput{FiscalYear: demoReportYear, Title: "教訓の実施状況に関するフォローアップ調査（デモ）",
+		Lessons: lessons, Recipients: orgs, Chosen: true})
+	if err != nil {
+		return err
+	}
+	if sv, err = st.Surveys.Open(ctx, sec, sv.ID, sv.Version); err != nil {
+		return err
+	}
+	for _, p := range reporters {
+		var in survey.AnswerInput
+		for _, a := range demoAnswers {
+			ans := a.answers[p.Login]
+			item := survey.AnswerItem{LessonID: a.lesson, Status: ans[0]}
+			if ans[1] != "" {
+				yes := ans[1] == "yes"
+				item.Effective = &yes
+			}
+			in.Answers = append(in.Answers, item)
+		}
+		if _, err := st.Surveys.Answer(ctx, p.Subject, sv.ID, in); err != nil {
+			return fmt.Errorf("%s's answers: %w", p.Login, err)
+		}
+	}
+	sv, err = st.Surveys.Get(ctx, sec, sv.ID)
+	if err != nil {
+		return err
+	}
+	_, err = st.Surveys.Close(ctx, sec, sv.ID, sv.Version)
+	return err
 }
