@@ -37,8 +37,6 @@ type Engine struct {
 	cfg *SimilarityConfig
 	log *slog.Logger
 
-	an *analyzer
-
 	mu      sync.RWMutex // guards ix and seq
 	ix      *index
 	seq     int64 // the last similarity_changes entry applied
@@ -89,6 +87,10 @@ func (e *Engine) Ready() <-chan struct{} { return e.ready }
 // Build reads the whole case base and replaces the index. Writes made
 // while it reads are applied after, from similarity_changes.
 func (e *Engine) Build(ctx context.Context) error {
+	// A build called directly (`kensho similar`, tests) is the start: the
+	// first search must not launch a second one that rewrites the index
+	// under it.
+	e.startOnce.Do(func() {})
 	e.syncing.Lock()
 	defer e.syncing.Unlock()
 	err := e.build(ctx)
@@ -101,11 +103,6 @@ func (e *Engine) Build(ctx context.Context) error {
 
 func (e *Engine) build(ctx context.Context) error {
 	start := time.Now()
-	an, err := newAnalyzer()
-	if err != nil {
-		return err
-	}
-	e.an = an
 	var seq int64
 	// Entries older than a day serve no one: an instance that was away
 	// that long rebuilds when it reconnects.
@@ -130,6 +127,10 @@ func (e *Engine) build(ctx context.Context) error {
 // analyzeAll loads sources and analyses them on every core; add is
 // called from this goroutine only.
 func (e *Engine) analyzeAll(ctx context.Context, caseIDs, rowIDs []int64, all bool, add func(*entry)) error {
+	an, err := newAnalyzer()
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	in := make(chan *source, 512)
@@ -152,7 +153,7 @@ func (e *Engine) analyzeAll(ctx context.Context, caseIDs, rowIDs []int64, all bo
 		go func() {
 			defer wg.Done()
 			for s := range in {
-				out <- e.an.entry(s)
+				out <- an.entry(s)
 			}
 		}()
 	}
@@ -203,13 +204,6 @@ func (e *Engine) catchUp(ctx context.Context) error {
 		if c.QuarterlyRowID != nil && !slices.Contains(rowIDs, *c.QuarterlyRowID) {
 			rowIDs = append(rowIDs, *c.QuarterlyRowID)
 		}
-	}
-	if e.an == nil {
-		an, err := newAnalyzer()
-		if err != nil {
-			return err
-		}
-		e.an = an
 	}
 	var entries []*entry
 	if err := e.analyzeAll(ctx, caseIDs, rowIDs, false, func(en *entry) { entries = append(entries, en) }); err != nil {
@@ -307,8 +301,12 @@ func (e *Engine) Similar(ctx context.Context, sub access.Subject, id int64, k in
 	if src == nil {
 		return nil, casefile.ErrNotFound
 	}
+	an, err := newAnalyzer()
+	if err != nil {
+		return nil, err
+	}
 	v := e.visibility(sub)
-	en := e.an.entry(src)
+	en := an.entry(src)
 	q := &query{caseID: id}
 	for _, s := range en.sections {
 		if v.tier(s.tier, &en.d) {
@@ -361,7 +359,11 @@ func (e *Engine) similarCase(ctx context.Context, v *visibility, c *caseformat.C
 		}
 		src.operators = ids
 	}
-	en := e.an.entry(src)
+	an, err := newAnalyzer()
+	if err != nil {
+		return nil, err
+	}
+	en := an.entry(src)
 	q := &query{}
 	for _, s := range en.sections {
 		q.sections = append(q.sections, s.a)
