@@ -93,8 +93,11 @@ func TestReviewQueuePage(t *testing.T) {
 	assert.Contains(t, home.Body, `class="home-queue"`)
 	assert.Contains(t, home.Body, fmt.Sprintf(`<a href="/cases/%d/review">DEMO-Q-2026-01</a>`, id))
 
-	// Time passes: the assignment is overdue, in red and in words.
-	require.NoError(t, s.DB.Exec(`UPDATE review_assignments SET due_on = current_date - 3 WHERE case_id = ?`, id).Error)
+	// Time passes: the assignment is overdue, in red and in words. Three
+	// days before today in Japan, as the queue counts: the server's
+	// current_date is UTC's, a day behind from 00:00 to 09:00 JST.
+	require.NoError(t, s.DB.Exec(`UPDATE review_assignments SET due_on = ?::date WHERE case_id = ?`,
+		jpdate.DateOf(time.Now().AddDate(0, 0, -3)), id).Error)
 	r = expert.get("/review")
 	assert.Contains(t, r.Body, `<tr class="overdue">`)
 	assert.Contains(t, r.Body, `<strong class="bad">3日超過</strong>`)
