@@ -260,6 +260,43 @@ func (b *Builder) published(a agg) *int {
 	return ptr(a.Count)
 }
 
+// line is the published values of one line of a table whose total is
+// published (or may be worked out from another table): the cells of too
+// few operators, and as many others as it takes that none of them can be
+// worked out from the total and the values shown. A reader knows that a
+// withheld cell is not 0 (an empty cell is a published 0), so a lone
+// withheld cell is the total less the others, and k withheld cells
+// summing to k are 1 each; the smallest shown cells are withheld with
+// them until neither holds (complementary suppression).
+func (b *Builder) line(aggs []agg) []*int {
+	out := make([]*int, len(aggs))
+	hidden, sum := 0, 0
+	for i, a := range aggs {
+		out[i] = b.published(a)
+		if out[i] == nil {
+			hidden++
+			sum += a.Count
+		}
+	}
+	for hidden > 0 && (hidden == 1 || sum == hidden) {
+		next := -1
+		for i, a := range aggs {
+			// The smallest shown non-zero cell; among equals the first,
+			// so the same data withholds the same cells.
+			if out[i] != nil && a.Count > 0 && (next < 0 || a.Count < aggs[next].Count) {
+				next = i
+			}
+		}
+		if next < 0 {
+			break // the withheld cells are the whole total, itself withheld
+		}
+		out[next] = nil
+		hidden++
+		sum += aggs[next].Count
+	}
+	return out
+}
+
 // quarterly aggregates the quarterly reports in the database: the detailed
 // form per year and cause, this year's by duration and users band, and
 // the simple form's counts. Every cell counts its operators so that a cell
@@ -296,15 +333,21 @@ func (b *Builder) quarterly(db *gorm.DB, st *Statistics, serious map[int64]judge
 		if c.Key == "unknown" {
 			continue // the detailed form always has a cause class
 		}
-		s := Series{Label: Label{Key: c.Key, JA: c.JA, EN: c.EN}, Values: make([]*int, n)}
-		for i := range n {
-			var a agg
-			if byCause[c.Key] != nil {
-				a = byCause[c.Key][i]
+		st.QuarterlyByCause = append(st.QuarterlyByCause, Series{Label: Label{Key: c.Key, JA: c.JA, EN: c.EN}, Values: make([]*int, n)})
+	}
+	// Each year's causes add up to the year's total: a year is a line.
+	for i := range n {
+		col := make([]agg, len(st.QuarterlyByCause))
+		for j, s := range st.QuarterlyByCause {
+			if byCause[s.Key] != nil {
+				col[j] = byCause[s.Key][i]
 			}
-			s.Values[i] = b.published(a)
 		}
-		st.QuarterlyByCause = append(st.QuarterlyByCause, s)
+		for j, v := range b.line(col) {
+			st.QuarterlyByCause[j].Values[i] = v
+		}
+	}
+	for _, s := range st.QuarterlyByCause {
 		st.QuarterlyCause = append(st.QuarterlyCause, Cell{Label: s.Label, Count: s.Values[n-1]})
 	}
 
@@ -400,10 +443,16 @@ func (b *Builder) banded(db *gorm.DB, fy int, column string, bands []Band) ([]Ce
 	return b.cells(codes, by), nil
 }
 
+// cells is a one-year table of codes, one line (see line).
 func (b *Builder) cells(codes []Code, by map[string]agg) []Cell {
+	aggs := make([]agg, len(codes))
+	for i, c := range codes {
+		aggs[i] = by[c.Key]
+	}
 	out := []Cell{}
-	for _, c := range codes {
-		out = append(out, Cell{Label: Label{Key: c.Key, JA: c.JA, EN: c.EN}, Count: b.published(by[c.Key])})
+	for i, v := range b.line(aggs) {
+		c := codes[i]
+		out = append(out, Cell{Label: Label{Key: c.Key, JA: c.JA, EN: c.EN}, Count: v})
 	}
 	return out
 }

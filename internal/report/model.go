@@ -48,13 +48,15 @@ type Label struct {
 // Series is one line of a multi-year table: a code and one value per year
 // of Statistics.Years. A nil value is a suppressed cell: fewer operators
 // than the minimum (SPEC §6: aggregates of quarterly reports with fewer
-// than 3 operators in a cell are not published).
+// than 3 operators in a cell are not published), or a cell withheld with
+// one so that the other cannot be worked out from the year's total.
 type Series struct {
 	Label
 	Values []*int `json:"values"`
 }
 
-// Cell is one value of a one-year table; Count is nil when suppressed.
+// Cell is one value of a one-year table; Count is nil when suppressed
+// (as a Series value is).
 type Cell struct {
 	Label
 	Count *int `json:"count"`

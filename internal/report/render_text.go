@@ -145,8 +145,8 @@ func suppressedNote(lang string, min int) string {
 	if min < 1 {
 		min = 3
 	}
-	return txt(lang, fmt.Sprintf("「—」: %d者未満の事業者による集計値は公表しない。", min),
-		fmt.Sprintf("“—”: not published — an aggregate of fewer than %d operators.", min))
+	return txt(lang, fmt.Sprintf("「—」: %d者未満の事業者による集計値は公表しない。合計と他の値から算出できないよう、併せて公表しない値がある。", min),
+		fmt.Sprintf("“—”: not published — an aggregate of fewer than %d operators, or a value withheld alongside one so that it cannot be worked out from the total and the others.", min))
 }
 
 // surveyThreshold is the share (70 %) at which a follow-up survey lesson
