@@ -175,8 +175,9 @@ func Charts(r *Report, lang string) ([]Chart, error) {
 		}
 		title := txt(lang, "フォローアップ調査：教訓ごとの実施率・有効率（", "Follow-up survey: shares implemented and effective per lesson (") +
 			s.Title + txt(lang, "）", ")")
-		notes := []string{txt(lang, "実施率＝実施済み（新規実施・見直し）÷回答数、有効率＝有効と回答した数÷実施済み。破線は70%。",
-			"Implemented = done (newly or revised) ÷ answers; effective = effective ÷ implemented. Dashed line: 70 %.")}
+		th := thresholdText(s.ClassThreshold())
+		notes := []string{txt(lang, "実施率＝実施済み（新規実施・見直し）÷回答数、有効率＝有効と回答した数÷実施済み。破線は"+th+"。",
+			"Implemented = done (newly or revised) ÷ answers; effective = effective ÷ implemented. Dashed line: "+th+".")}
 		if noImpl {
 			notes = append(notes, txt(lang, "「—」: 実施済みの回答がなく有効率を算出できない。", "“—”: no answer implemented it, so no share effective."))
 		}
@@ -184,7 +185,7 @@ func Charts(r *Report, lang string) ([]Chart, error) {
 			{Name: txt(lang, "実施率", "Implemented"), Values: impl},
 			{Name: txt(lang, "有効率", "Effective"), Values: eff},
 		}
-		add(fmt.Sprintf("survey-%d", i+1), title, notes, hbars(hbarSpec{title: title, cats: cs, series: sets, percent: true, ref: surveyThreshold, notes: notes}))
+		add(fmt.Sprintf("survey-%d", i+1), title, notes, hbars(hbarSpec{title: title, cats: cs, series: sets, percent: true, ref: s.ClassThreshold(), notes: notes}))
 	}
 	return out, nil
 }

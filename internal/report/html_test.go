@@ -76,3 +76,29 @@ func TestDocument(t *testing.T) {
 	assert.NotContains(t, string(en), `class="ar-watermark"`, "a published edition has no watermark")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "report-en.html"), en, 0o644))
 }
+
+// The survey's threshold is data (configs/report.yaml): the class names,
+// the chart's dashed line and the workbook follow the one the report was
+// built with; an edition built before it was recorded reads as 70 %.
+func TestSurveyThresholdInOutputs(t *testing.T) {
+	assert.Equal(t, 0.7, Survey{}.ClassThreshold())
+	assert.Equal(t, "62.5%", thresholdText(0.625))
+	r := sampleReport(t)
+	for i := range r.Surveys {
+		r.Surveys[i].Threshold = 0.8
+	}
+	body, err := Body(r, HTMLOptions{Lang: "ja", ChartURL: func(id string) string { return id }})
+	require.NoError(t, err)
+	assert.Contains(t, string(body), "実施率・有効率とも80%以上")
+	assert.NotContains(t, string(body), "70%以上")
+	charts, err := Charts(r, LangEN)
+	require.NoError(t, err)
+	var survey *Chart
+	for i := range charts {
+		if strings.HasPrefix(charts[i].ID, "survey-") {
+			survey = &charts[i]
+		}
+	}
+	require.NotNil(t, survey)
+	assert.Contains(t, survey.Note, "Dashed line: 80%.")
+}

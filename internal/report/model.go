@@ -185,17 +185,29 @@ type Guidance struct {
 // Survey is a closed follow-up survey of the year: how operators adopted
 // earlier lessons.
 type Survey struct {
-	Title       string         `json:"title"`
-	ClosedOn    string         `json:"closed_on"`
-	Respondents int            `json:"respondents"`
-	Lessons     []SurveyLesson `json:"lessons"`
+	Title       string `json:"title"`
+	ClosedOn    string `json:"closed_on"`
+	Respondents int    `json:"respondents"`
+	// Threshold is the share (0–1] a class needs, as configured when the
+	// report was built (configs/report.yaml survey_class_threshold); 0 in
+	// an edition built before it was recorded, which used 0.7.
+	Threshold float64        `json:"threshold,omitempty"`
+	Lessons   []SurveyLesson `json:"lessons"`
+}
+
+// ClassThreshold is the share a class of the survey needs.
+func (s Survey) ClassThreshold() float64 {
+	if s.Threshold <= 0 {
+		return 0.7
+	}
+	return s.Threshold
 }
 
 // SurveyLesson is the answers about one lesson. Implemented counts
 // newly done and revised; ImplementedShare is Implemented/Answers and
 // EffectiveShare Effective/Implemented (nil without an implemented
-// answer). Class is "both" (both ≥ 70 %), "implemented" (implemented
-// ≥ 70 % only), "effective" (effective ≥ 70 % only) or "".
+// answer). Class is "both" (both ≥ the survey's threshold, 70 %),
+// "implemented" (implemented only), "effective" (effective only) or "".
 type SurveyLesson struct {
 	ID               string   `json:"id"`
 	JA               string   `json:"ja"`

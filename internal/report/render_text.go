@@ -149,20 +149,23 @@ func suppressedNote(lang string, min int) string {
 		fmt.Sprintf("“—”: not published — an aggregate of fewer than %d operators, or a value withheld alongside one so that it cannot be worked out from the total and the others.", min))
 }
 
-// surveyThreshold is the share (70 %) at which a follow-up survey lesson
-// reaches a class: the survey_class_threshold of configs/report.yaml,
-// which the class names below spell out.
-const surveyThreshold = 0.7
+// thresholdText is a survey's class threshold as a percentage without
+// needless decimals: 70%, 62.5%.
+func thresholdText(share float64) string {
+	return strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64) + "%"
+}
 
-// surveyClassName names a SurveyLesson's class.
-func surveyClassName(lang, class string) string {
+// surveyClassName names a SurveyLesson's class under the survey's
+// threshold (a share).
+func surveyClassName(lang, class string, threshold float64) string {
+	th := thresholdText(threshold)
 	switch class {
 	case "both":
-		return txt(lang, "実施率・有効率とも70%以上", "Implemented and effective both ≥70 %")
+		return txt(lang, "実施率・有効率とも"+th+"以上", "Implemented and effective both ≥"+th)
 	case "implemented":
-		return txt(lang, "実施率のみ70%以上", "Implemented only ≥70 %")
+		return txt(lang, "実施率のみ"+th+"以上", "Implemented only ≥"+th)
 	case "effective":
-		return txt(lang, "有効率のみ70%以上", "Effective only ≥70 %")
+		return txt(lang, "有効率のみ"+th+"以上", "Effective only ≥"+th)
 	}
 	return ""
 }

@@ -557,7 +557,7 @@ func (x *xlsxWriter) guidance() {
 func (x *xlsxWriter) surveys() {
 	const s = "フォローアップ調査"
 	x.header(s, 1, "調査", "調査締切", "回答事業者数", "教訓ID", "教訓", "回答数", "新規に実施", "見直しを実施", "実施予定", "実施したいが困難",
-		"実施予定なし", "実施した数", "有効と回答した数", "実施率", "有効率", "区分", "基準（70%）")
+		"実施予定なし", "実施した数", "有効と回答した数", "実施率", "有効率", "区分", "区分の基準")
 	row := 2
 	type span struct{ from, to int }
 	var spans []span
@@ -578,8 +578,8 @@ func (x *xlsxWriter) surveys() {
 			} else {
 				x.set(s, 15, row, Suppressed, x.dash)
 			}
-			x.set(s, 16, row, surveyClassName(LangJA, l.Class), x.text)
-			x.set(s, 17, row, surveyThreshold, x.pct)
+			x.set(s, 16, row, surveyClassName(LangJA, l.Class, sv.ClassThreshold()), x.text)
+			x.set(s, 17, row, sv.ClassThreshold(), x.pct)
 			row++
 		}
 		if row > from {

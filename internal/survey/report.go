@@ -43,7 +43,7 @@ func (s *Service) ReportSurveys(ctx context.Context, fy int) ([]report.Survey, e
 			return nil, err
 		}
 		sv := report.Survey{Title: r.Title, ClosedOn: jpdate.DateOf(r.ClosedAt), Respondents: r.Respondents,
-			Lessons: make([]report.SurveyLesson, len(lessons))}
+			Threshold: s.Threshold, Lessons: make([]report.SurveyLesson, len(lessons))}
 		for i, l := range lessons {
 			sv.Lessons[i] = l.SurveyLesson
 		}

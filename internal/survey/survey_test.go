@@ -397,6 +397,7 @@ func TestSurvey(t *testing.T) {
 		require.Len(t, got, 1)
 		assert.Equal(t, "2025-08-02", got[0].ClosedOn, "the day in JST")
 		assert.Equal(t, 3, got[0].Respondents)
+		assert.Equal(t, 0.7, got[0].Threshold, "the classes' threshold goes with the results")
 		assert.Equal(t, []string{"CAP-01", "PROC-01", "TEST-01"}, []string{got[0].Lessons[0].ID, got[0].Lessons[1].ID, got[0].Lessons[2].ID})
 		none, err := e.svc.ReportSurveys(ctx, 2024)
 		require.NoError(t, err)
